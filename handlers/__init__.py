@@ -1,0 +1,7 @@
+"""Bolt listeners, grouped by what they react to; each module has `register(app, slack)`."""
+from . import commands, events
+
+
+def register_all(app, slack) -> None:
+    for module in (events, commands):
+        module.register(app, slack)

@@ -1,0 +1,8 @@
+"""Every sweep the bot runs; a feature with timed work adds its sweep here."""
+from __future__ import annotations
+
+from .maintenance import cleanup_processed_events
+
+
+def all_sweeps(slack) -> list:
+    return [cleanup_processed_events(slack.core)]

@@ -10,7 +10,7 @@ from .settings import Settings
 from .store import Store
 
 
-def build_app(settings: Settings, store: Store, clock: Clock):
+def build_app(settings: Settings, store: Store, clock: Clock, listener_executor=None):
     """The Bolt `App` with every listener registered, and the services it shares with the jobs."""
     # Imported here: handlers/ is the Slack adapter and depends on the core, not the other way.
     import handlers
@@ -25,6 +25,7 @@ def build_app(settings: Settings, store: Store, clock: Clock):
         # Socket Mode requests come over an authenticated WebSocket and carry no signature.
         request_verification_enabled=settings.mode == "http",
         process_before_response=False,  # ack at once; listeners run on Bolt's thread pool
+        listener_executor=listener_executor,
     )
     gateway = SlackGateway(client)
     slack = SlackServices(core=core, gateway=gateway, commands=CommunityCommands(core, gateway))

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import time
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -26,6 +28,39 @@ class _QuietHandler(WSGIRequestHandler):
         log.debug("%s - %s", self.address_string(), format % args)
 
 
+class ListenerExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, remembering work in flight so shutdown (and tests) can wait for it."""
+
+    def __init__(self, max_workers: int = 10):
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+        self._in_flight: set[Future] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._in_flight.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future) -> None:
+        with self._lock:
+            self._in_flight.discard(future)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every listener submitted so far (and any they started) has finished."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = set(self._in_flight)
+            if not pending:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            wait(pending, timeout=remaining)
+
+
 class Steward:
     def __init__(self, settings: Settings, *, clock: Clock | None = None, store: Store | None = None):
         from schedules import StewardScheduler
@@ -34,7 +69,8 @@ class Steward:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.store = store or TinyDBStore(settings.data_dir, settings.counter_flush_seconds)
-        self.app, self.slack = build_app(settings, self.store, self.clock)
+        self.listeners = ListenerExecutor()
+        self.app, self.slack = build_app(settings, self.store, self.clock, self.listeners)
         self.scheduler = StewardScheduler(all_sweeps(self.slack), settings.scheduler_tick_seconds)
         self._server = None
 
@@ -60,5 +96,7 @@ class Steward:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        self.listeners.wait_idle()  # let listeners finish their writes before the store closes
+        self.listeners.shutdown(wait=True)
         self.scheduler.shutdown()
         self.store.close()

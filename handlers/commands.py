@@ -28,4 +28,8 @@ def register(app, slack: SlackServices) -> None:
             log.warning("/community %s failed: %s", call.text.split(" ")[0], error.code)
             respond(text=t("en", "slack_error", error=error.code), response_type="ephemeral")
             return
+        except Exception:
+            log.exception("/community %s failed", call.text.split(" ")[0])
+            respond(text=t("en", "internal_error"), response_type="ephemeral")
+            return
         respond(text=reply.text, response_type="ephemeral")

@@ -12,7 +12,7 @@ LOCALES = tuple(CATALOGUES)
 DEFAULT_LOCALE = "en"
 
 
-def t(locale: str | None, key: str, **values) -> str:
+def t(locale: str | None, key: str, /, **values) -> str:
     catalogue = CATALOGUES.get(locale or DEFAULT_LOCALE, CATALOGUES[DEFAULT_LOCALE])
     template = catalogue.get(key) or CATALOGUES[DEFAULT_LOCALE][key]
     return template.format(**values) if values else template

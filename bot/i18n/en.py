@@ -92,4 +92,5 @@ MESSAGES = {
     "home.owned": "Groups you own: {groups}",
     "home.none": "You do not own a managed group yet. In a channel you created, run `/community setup`.",
     "home.help": "Type `/community help` in a group to see what you can do there.",
+    "internal_error": "Something went wrong on my side; the error is in the bot's log. Please try again.",
 }

@@ -92,4 +92,5 @@ MESSAGES = {
     "home.owned": "Vos groupes : {groups}",
     "home.none": "Vous ne possédez pas encore de groupe géré. Dans un canal que vous avez créé, lancez `/community setup`.",
     "home.help": "Tapez `/community help` dans un groupe pour voir ce que vous pouvez y faire.",
+    "internal_error": "Une erreur s'est produite de mon côté ; elle est dans le journal du bot. Réessayez.",
 }

@@ -1,0 +1,473 @@
+"""Tests for the test harness: the Slack emulator, the signed-request sender
+and the spec checks. Each test would fail if the harness lied about Slack."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, Iterator, List
+from zoneinfo import ZoneInfo
+
+import pytest
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
+
+from tests.harness.slack_emulator import Call, SlackEmulator, decode_json_args
+from tests.harness.slack_requests import (
+    SlackSender,
+    app_home_opened_event,
+    member_joined_event,
+    member_left_event,
+    message_event,
+    reaction_added_event,
+    sign,
+)
+from tests.harness.slack_spec import (
+    assert_calls_match_spec,
+    check_call,
+    check_event,
+    check_event_envelope,
+    require_spec_dir,
+)
+
+SECRET = "test-signing-secret"
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackEmulator]:
+    with SlackEmulator() as emulator:
+        emulator.add_user("U1", "alice", tz="America/New_York", is_admin=True)
+        emulator.add_user("U2", "bob")
+        emulator.add_channel(
+            "C1", "general", creator="U1", members=["U1", "U2", "UBOT", "U3", "U4"]
+        )
+        yield emulator
+
+
+@pytest.fixture
+def client(slack: SlackEmulator) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=slack.url)
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 5.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
+# ------------------------------------------------------------------ emulator
+
+
+def test_url_is_the_api_base_and_stop_is_quick() -> None:
+    emulator = SlackEmulator().start()
+    assert emulator.url.startswith("http://127.0.0.1:")
+    assert emulator.url.endswith("/api/")
+    started = time.perf_counter()
+    emulator.stop()
+    assert time.perf_counter() - started < 0.5
+
+
+def test_post_message_is_answered_and_recorded(slack: SlackEmulator, client: WebClient) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
+    first = client.chat_postMessage(channel="C1", text="hi", blocks=blocks)
+    reply = client.chat_postMessage(channel="C1", text="reply", thread_ts=first["ts"])
+
+    assert first["ok"] and first["channel"] == "C1"
+    assert first["message"]["user"] == slack.bot_user_id
+    assert first["message"]["blocks"] == blocks
+    assert reply["message"]["thread_ts"] == first["ts"]
+    assert float(reply["ts"]) > float(first["ts"])
+    [call, _] = slack.calls
+    assert isinstance(call, Call)
+    assert call.method == "chat.postMessage"
+    assert call.token == "xoxb-test"
+    # slack_sdk sends chat.postMessage as JSON: blocks arrive as a real list.
+    assert call.args == {"channel": "C1", "text": "hi", "blocks": blocks}
+
+
+def test_post_message_errors_and_dm_channel(client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as no_text, pytest.warns(UserWarning, match="text"):
+        client.chat_postMessage(channel="C1", text="")
+    assert no_text.value.response["error"] == "no_text"
+    with pytest.raises(SlackApiError) as no_channel:
+        client.chat_postMessage(channel="", text="x")
+    assert no_channel.value.response["error"] == "channel_not_found"
+    assert client.chat_postMessage(channel="U1", text="psst")["channel"] == "DU1"
+
+
+def test_form_bodies_are_recorded_as_sent(slack: SlackEmulator, client: WebClient) -> None:
+    blocks = [{"type": "divider"}]
+    # A form body, as slack_sdk sends for e.g. chat.delete; blocks as a string.
+    client.api_call(
+        "chat.postMessage",
+        data={"channel": "C1", "blocks": json.dumps(blocks), "token": "xoxb-form"},
+    )
+    [call] = slack.calls
+    assert call.args == {"channel": "C1", "blocks": json.dumps(blocks)}
+    assert call.token == "xoxb-test"  # the header wins over the form field
+    assert call.decoded_args()["blocks"] == blocks
+    decoded = decode_json_args({"text": "[not json", "blocks": "[]"})
+    assert decoded == {"text": "[not json", "blocks": []}
+
+
+def test_users_info(client: WebClient) -> None:
+    user = client.users_info(user="U1")["user"]
+    expected_offset = datetime.now(ZoneInfo("America/New_York")).utcoffset().total_seconds()
+    assert user["id"] == "U1" and user["name"] == "alice"
+    assert user["tz"] == "America/New_York"
+    assert user["tz_offset"] == int(expected_offset)
+    assert user["is_admin"] is True and user["is_bot"] is False
+    assert user["profile"]["display_name"] == "alice"
+    assert client.users_info(user="UBOT")["user"]["is_bot"] is True
+    with pytest.raises(SlackApiError) as missing:
+        client.users_info(user="UNOPE")
+    assert missing.value.response["error"] == "user_not_found"
+
+
+def test_conversations_members_paginates(slack: SlackEmulator, client: WebClient) -> None:
+    pages = [page["members"] for page in client.conversations_members(channel="C1", limit=2)]
+
+    assert pages == [["U1", "U2"], ["UBOT", "U3"], ["U4"]]
+    calls = slack.calls_to("conversations.members")
+    assert len(calls) == 3
+    assert "cursor" not in calls[0] and calls[1]["cursor"] and calls[2]["cursor"]
+    with pytest.raises(SlackApiError) as bad:
+        client.conversations_members(channel="C1", cursor="garbage!")
+    assert bad.value.response["error"] == "invalid_cursor"
+
+
+def test_conversations_info_join_and_open(slack: SlackEmulator, client: WebClient) -> None:
+    slack.add_channel("C2", "random", creator="U1", members=["U1"], is_private=True)
+    info = client.conversations_info(channel="C2")["channel"]
+    assert (info["name"], info["is_private"], info["is_member"], info["num_members"]) == (
+        "random", True, False, 1,
+    )
+    client.conversations_join(channel="C2")
+    assert client.conversations_info(channel="C2")["channel"]["is_member"] is True
+    assert client.conversations_open(users="U2")["channel"]["id"] == "DU2"
+    with pytest.raises(SlackApiError) as missing:
+        client.conversations_info(channel="CNOPE")
+    assert missing.value.response["error"] == "channel_not_found"
+
+
+def test_other_default_answers(slack: SlackEmulator, client: WebClient) -> None:
+    auth = client.auth_test()
+    assert (auth["user_id"], auth["bot_id"], auth["team_id"]) == ("UBOT", "BBOT", "T1")
+    view = client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]
+    assert view["type"] == "home" and view["id"]
+    assert client.chat_postEphemeral(channel="C1", user="U1", text="x")["message_ts"]
+    assert client.chat_update(channel="C1", ts="1.1", text="new")["text"] == "new"
+    assert client.chat_getPermalink(channel="C1", message_ts="1.1")["permalink"].endswith("/C1/p11")
+    assert client.bookmarks_list(channel_id="C1")["bookmarks"] == []
+    assert client.pins_list(channel="C1")["items"] == []
+    with pytest.raises(SlackApiError) as unknown:
+        client.api_call("chat.frobnicate")
+    assert unknown.value.response["error"] == "unknown_method"
+
+
+def test_scripted_failure_is_used_once(slack: SlackEmulator, client: WebClient) -> None:
+    slack.fail("chat.postMessage", "not_in_channel")
+    with pytest.raises(SlackApiError) as failure:
+        client.chat_postMessage(channel="C1", text="x")
+    assert failure.value.response["error"] == "not_in_channel"
+    assert client.chat_postMessage(channel="C1", text="x")["ok"] is True
+    assert len(slack.calls_to("chat.postMessage")) == 2
+
+
+def test_scripted_responses_come_in_order(slack: SlackEmulator, client: WebClient) -> None:
+    slack.add_response("users.info", {"ok": True, "user": {"id": "U9"}}, times=2)
+    slack.add_response("users.info", {"ok": False, "error": "fatal_error"}, status=500)
+    assert client.users_info(user="U1")["user"] == {"id": "U9"}
+    assert client.users_info(user="U1")["user"] == {"id": "U9"}
+    with pytest.raises(SlackApiError) as server_error:
+        client.users_info(user="U1")
+    assert server_error.value.response.status_code == 500
+    assert client.users_info(user="U1")["user"]["name"] == "alice"
+
+
+def test_rate_limit_is_retried_by_slack_sdk(slack: SlackEmulator) -> None:
+    client = WebClient(token="xoxb-test", base_url=slack.url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
+    slack.rate_limit("chat.postMessage", retry_after=0)
+
+    assert client.chat_postMessage(channel="C1", text="x")["ok"] is True
+    assert len(slack.calls_to("chat.postMessage")) == 2
+
+
+def test_rate_limit_without_retry_handler(slack: SlackEmulator, client: WebClient) -> None:
+    slack.rate_limit("chat.postMessage")
+    with pytest.raises(SlackApiError) as limited:
+        client.chat_postMessage(channel="C1", text="x")
+    response = limited.value.response
+    assert response.status_code == 429
+    assert response["error"] == "ratelimited"
+    assert response.headers["Retry-After"] == "1"
+
+
+def test_wait_for_sees_late_calls_and_explains_timeouts(
+    slack: SlackEmulator, client: WebClient
+) -> None:
+    threading.Timer(0.1, lambda: client.chat_postMessage(channel="C1", text="late")).start()
+    [args] = slack.wait_for("chat.postMessage", where=lambda a: a["text"] == "late")
+    assert args["channel"] == "C1"
+
+    with pytest.raises(AssertionError) as timeout:
+        slack.wait_for("chat.postMessage", count=2, timeout=0.1)
+    assert "expected at least 2 call(s) to chat.postMessage" in str(timeout.value)
+    assert '"text": "late"' in str(timeout.value)  # the dump of recorded calls
+
+    slack.reset_calls()
+    assert slack.calls == []
+
+
+def test_response_urls_are_recorded(slack: SlackEmulator) -> None:
+    url = slack.response_url()
+    assert WebhookClient(url).send(text="done", response_type="ephemeral").status_code == 200
+    [call] = slack.calls
+    assert call.method == "response_url"
+    assert call.args == {"text": "done", "response_type": "ephemeral"}
+
+
+# ------------------------------------------------------------------ signing
+
+
+def test_sign_matches_slack_sdk_verifier() -> None:
+    body, timestamp = '{"type":"event_callback"}', int(time.time())
+    verifier = SignatureVerifier(SECRET)
+
+    assert sign(body, timestamp, SECRET) == verifier.generate_signature(
+        timestamp=str(timestamp), body=body
+    )
+    assert verifier.is_valid(body, str(timestamp), sign(body, timestamp, SECRET))
+    assert not verifier.is_valid(body, str(timestamp), sign(body, timestamp, "other"))
+    assert not verifier.is_valid(body + " ", str(timestamp), sign(body, timestamp, SECRET))
+
+
+# --------------------------------------------- sender against a real Bolt app
+
+
+class _BoltHTTPServer:
+    """The smallest HTTP front for a Bolt app (what Bolt's dev server does)."""
+
+    def __init__(self, app: App) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                response = app.dispatch(
+                    BoltRequest(body=body.decode("utf-8"), headers=dict(self.headers.items()))
+                )
+                payload = (response.body or "").encode("utf-8")
+                self.send_response(response.status)
+                for name, values in response.headers.items():
+                    for value in values:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/slack/events"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def bolt(slack: SlackEmulator) -> Iterator[Dict[str, Any]]:
+    app = App(signing_secret=SECRET, client=WebClient(token="xoxb-test", base_url=slack.url))
+    seen: List[Dict[str, Any]] = []
+
+    @app.event("message")
+    def on_message(event: Dict[str, Any], say: Callable[..., Any]) -> None:
+        seen.append(event)
+        say(f"echo: {event['text']}")
+
+    @app.event("member_joined_channel")
+    @app.event("member_left_channel")
+    @app.event("reaction_added")
+    @app.event("app_home_opened")
+    def on_other(event: Dict[str, Any], request: BoltRequest) -> None:
+        seen.append({**event, "_retry": request.headers.get("x-slack-retry-num")})
+
+    @app.command("/community")
+    def on_command(ack: Callable[..., Any], command: Dict[str, Any]) -> None:
+        ack(text=f"got {command['text']} from {command['user_id']}", response_type="ephemeral")
+
+    @app.action("vote")
+    def on_vote(ack: Callable[..., Any], body: Dict[str, Any]) -> None:
+        ack()
+        seen.append(body)
+
+    @app.shortcut("save_message")
+    def on_shortcut(ack: Callable[..., Any], shortcut: Dict[str, Any]) -> None:
+        ack()
+        seen.append(shortcut)
+
+    @app.view("survey")
+    def on_survey(ack: Callable[..., Any], view: Dict[str, Any]) -> None:
+        ack()
+        seen.append(view)
+
+    server = _BoltHTTPServer(app)
+    try:
+        yield {"sender": SlackSender(server.url, SECRET), "seen": seen}
+    finally:
+        server.close()
+
+
+def test_signed_event_reaches_the_app(slack: SlackEmulator, bolt: Dict[str, Any]) -> None:
+    sender: SlackSender = bolt["sender"]
+    response = sender.event(message_event("C1", "U1", "hello"))
+
+    assert response.status == 200
+    [args] = slack.wait_for("chat.postMessage")
+    assert args["text"] == "echo: hello" and args["channel"] == "C1"
+    # Bolt's per-request client adds team_id to every call (see slack_spec).
+    assert args["team_id"] == "T1"
+    assert sender.last_envelope["event"]["text"] == "hello"
+    assert sender.last_envelope["event_id"].startswith("Ev")
+
+
+def test_stale_or_forged_requests_are_rejected(slack: SlackEmulator, bolt: Dict[str, Any]) -> None:
+    sender: SlackSender = bolt["sender"]
+    stale = sender.event(message_event("C1", "U1", "old"), timestamp=int(time.time()) - 600)
+    forged = sender.event(message_event("C1", "U1", "fake"), signature="v0=" + "0" * 64)
+    unsigned = sender.raw('{"type":"event_callback"}', {"Content-Type": "application/json"})
+
+    assert (stale.status, forged.status, unsigned.status) == (401, 401, 401)
+    time.sleep(0.1)
+    assert bolt["seen"] == []
+
+
+def test_retry_headers_are_sent(bolt: Dict[str, Any]) -> None:
+    sender: SlackSender = bolt["sender"]
+    assert sender.event(member_joined_event("C1", "U2"), retry_num=1).status == 200
+    [event] = wait_until(lambda: bolt["seen"])
+    assert event["_retry"] == ["1"]
+
+
+def test_command_is_signed_form_and_gets_ack(bolt: Dict[str, Any]) -> None:
+    response = bolt["sender"].command("/community", "help", user_id="U1", channel_id="C1")
+    assert response.status == 200
+    assert response.json()["text"] == "got help from U1"
+
+
+def test_interactivity_payloads_reach_listeners(bolt: Dict[str, Any]) -> None:
+    sender: SlackSender = bolt["sender"]
+    message = {"type": "message", "ts": "1.2", "user": "U2", "text": "save me"}
+    values = {"b1": {"answer": {"type": "plain_text_input", "value": "42"}}}
+    responses = [
+        sender.block_action("vote", "yes", user_id="U1", channel_id="C1", message_ts="1.1"),
+        sender.message_shortcut("save_message", user_id="U1", channel_id="C1", message=message),
+        sender.view_submission("survey", values, user_id="U1", private_metadata="C1"),
+    ]
+    assert [response.status for response in responses] == [200, 200, 200]
+
+    action, shortcut, view = wait_until(lambda: len(bolt["seen"]) == 3 and bolt["seen"])
+    assert action["actions"][0]["value"] == "yes"
+    assert action["container"]["channel_id"] == "C1"
+    assert shortcut["message"]["text"] == "save me"
+    assert view["state"]["values"] == values and view["private_metadata"] == "C1"
+
+
+# --------------------------------------------------------------------- spec
+
+
+def test_check_call_flags_problems() -> None:
+    assert check_call("chat.postMessage", {"text": "x"}) == [
+        "chat.postMessage: missing required argument 'channel'"
+    ]
+    assert check_call("chat.postMessage", {"channel": "C1", "text": "x", "colour": "red"}) == [
+        "chat.postMessage: unknown argument 'colour' (not in the spec contract)"
+    ]
+    [problem] = check_call("chat.postMessages", {"channel": "C1"})
+    assert "unknown method" in problem
+
+
+def test_check_call_uses_slack_sdk_for_newer_things() -> None:
+    assert check_call("bookmarks.list", {"channel_id": "C1"}) == []
+    assert check_call("bookmarks.list", {}) == [
+        "bookmarks.list: missing required argument 'channel_id'"
+    ]
+    # metadata postdates the 2021 spec; WebClient.chat_postMessage names it.
+    assert check_call("chat.postMessage", {"channel": "C1", "text": "x", "metadata": {}}) == []
+
+
+def test_recorded_calls_match_spec(slack: SlackEmulator, client: WebClient) -> None:
+    client.chat_postMessage(
+        channel="C1", text="hi", blocks=[{"type": "divider"}], unfurl_links=False
+    )
+    client.users_info(user="U1")
+    list(client.conversations_members(channel="C1", limit=2))
+    client.views_publish(user_id="U1", view={"type": "home", "blocks": []})
+    client.reactions_add(channel="C1", timestamp="1.1", name="wave")
+    client.bookmarks_list(channel_id="C1")
+    WebClient(token="xoxb-test", base_url=slack.url, team_id="T1").conversations_info(channel="C1")
+    WebhookClient(slack.response_url()).send(text="not a Web API call")
+
+    assert_calls_match_spec(slack.calls)
+
+
+def test_assert_calls_match_spec_lists_every_problem() -> None:
+    with pytest.raises(AssertionError) as failure:
+        assert_calls_match_spec([("chat.postMessage", {"text": "x"}), ("nope.nope", {})])
+    message = str(failure.value)
+    assert "call #0: chat.postMessage: missing required argument 'channel'" in message
+    assert "call #1: nope.nope: unknown method" in message
+
+
+def test_sent_envelopes_match_slack_schemas(bolt: Dict[str, Any]) -> None:
+    sender: SlackSender = bolt["sender"]
+    events = [
+        message_event("C1", "U1", "hi"),
+        message_event("C1", "U1", "in thread", thread_ts="1.1"),
+        message_event("C1", "U9", "bot", subtype="bot_message", bot_id="B9"),
+        member_joined_event("C1", "U2", inviter="U1"),
+        member_left_event("C1", "U2"),
+        reaction_added_event("U1", "eyes", "C1", "1.1", item_user="U2"),
+        app_home_opened_event("U1"),
+    ]
+    for event in events:
+        sender.event(event)
+        assert check_event_envelope(sender.last_envelope) == [], event["type"]
+        assert check_event(sender.last_envelope["event"]) == [], event["type"]
+
+
+def test_event_checks_flag_problems() -> None:
+    require_spec_dir()
+    envelope = {"token": "t", "team_id": "T1", "api_app_id": "A1", "type": "event_callback"}
+    problems = check_event_envelope(envelope)
+    assert any("'event_id' is a required property" in problem for problem in problems)
+    assert any("'authed_users' is a required property" in problem for problem in problems)
+    message = message_event("C1", "U1", "hi")
+    del message["channel"]
+    assert check_event(message) == ["event(message): 'channel' is a required property"]
+    assert check_event({"type": "reaction_added"}) == [
+        "event(reaction_added): 'event_ts' is a required property"
+    ]
+
+
+def test_missing_spec_skips(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    require_spec_dir()  # warm the caches: a later absence must still skip
+    monkeypatch.setenv("SLACK_API_SPEC_DIR", str(tmp_path))
+    with pytest.raises(pytest.skip.Exception, match="Slack API specs not found"):
+        check_call("chat.postMessage", {"channel": "C1"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from .clock import Clock
+from . import question_commands
 from .commands import CommunityCommands
 from .services import build_services
 from .settings import Settings
@@ -28,6 +29,8 @@ def build_app(settings: Settings, store: Store, clock: Clock, listener_executor=
         listener_executor=listener_executor,
     )
     gateway = SlackGateway(client)
-    slack = SlackServices(core=core, gateway=gateway, commands=CommunityCommands(core, gateway))
+    commands = CommunityCommands(core, gateway)
+    question_commands.install(commands)
+    slack = SlackServices(core=core, gateway=gateway, commands=commands)
     handlers.register_all(app, slack)
     return app, slack

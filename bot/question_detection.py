@@ -49,6 +49,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # A word keeps its inner apostrophes and hyphens: "quelqu'un", "est-ce",
 # "a-t-il", "who's" are read as one unit.
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+_COLON = re.compile(r":(?!\d)")  # a title's colon, not the one in "10:30"
 _CLOSERS = ")]}\"'\u00bb\u201d*_~ \t"
 
 
@@ -98,6 +99,10 @@ class _Sentence:
         if ":" in tail or ";" in tail:
             return ":"
         return ""
+
+    def text_after(self, index: int) -> str:
+        """The text following word ``index``, leading spaces removed."""
+        return self.text[self.starts[index] + len(self.originals[index]):].lstrip()
 
     def after_core(self) -> str:
         if self.core >= len(self.words):
@@ -177,7 +182,7 @@ _NOT_SUBJECT = {"not", "been", "being", "done", "gonna", "going", "also", "now",
 _IMPERATIVE_AUX = {"do", "don't", "have", "haven't", "had"}
 _MODALS = {"can", "could", "would", "should", "will", "may", "might", "shall", "can't",
            "couldn't", "wouldn't", "shouldn't", "won't"}
-_AUX = _BE_DO | _IMPERATIVE_AUX | _MODALS | {"do", "have"}
+_AUX = _BE_DO | _IMPERATIVE_AUX | _MODALS
 _PRONOUNS = {"i", "you", "we", "they", "he", "she", "it", "there", "someone", "somebody",
              "anyone", "anybody", "everyone", "everybody", "people", "folks", "y'all", "u",
              "ya", "ppl"}
@@ -247,6 +252,7 @@ _INSTRUCTIONS = {
     "ouvrez", "suivez", "tout",
 }
 _IN_SITU_FR = {"comment", "quand", "ou", "quoi", "combien", "pourquoi", "lequel", "laquelle"}
+_IN_SITU_NEXT = {"pour", "exactement", "alors"}
 _IN_SITU_VETO = {"pas", "sais", "explique", "montre", "dis", "dire", "savoir", "voir"}
 
 
@@ -294,22 +300,29 @@ def _en_wh(s: _Sentence) -> int:
     base, _, contraction = first.partition("'")
     if base not in _EN_WH:
         return NONE
+    _, colon, body = s.after_core().partition(":")
+    # A title over a list ("What's new in v3: faster builds, dark mode and
+    # more"); a short tail is more likely the options asked about
+    # ("What's the ETA: today or tomorrow").
+    if colon and len(body.split()) >= 4 and not body[:1].isdigit():
+        return NONE
     if contraction in ("s", "re", "d", "ll"):          # what's, who's, where're
         return STRONG
     second = words[1] if len(words) > 1 else ""
     third = words[2] if len(words) > 2 else ""
     if base == "which" and second in ("is", "was") and third == "why":
         return NONE                                    # "Which is why we moved."
-    if second in _AUX or (second not in _EN_HEADLINE_SUBJECTS | _PRONOUNS and third in _AUX):
-        return STRONG                                  # how do I, which branch should
-    if base in ("what",) and second in ("a", "an"):
+    if second in _AUX:
+        return STRONG                                  # how do I, when is
+    if (base not in _SUBORDINATORS and third in _AUX
+            and second not in _EN_HEADLINE_SUBJECTS | _PRONOUNS):
+        return STRONG                                  # which branch should, how long does
+    if base == "what" and second in ("a", "an"):
         return NONE                                    # what a launch
     if second in _EN_HEADLINE_SUBJECTS or second in ("he", "she", "it"):
         return NONE                                    # how we shipped v2
     if base in _SUBORDINATORS and second != "to":
         return NONE                                    # when the build finishes...
-    if base == "how" and second in ("come", "long", "much", "many", "often", "far", "big"):
-        return WEAK
     return WEAK
 
 
@@ -331,7 +344,7 @@ def _fr_wh(s: _Sentence) -> int:
     if first.startswith("quel") and second in _FR_EXCLAMATIONS:
         return NONE                                    # Quelle galère
     if first in ("que", "quoi") and second not in ("faire", "dire", "penser", "choisir"):
-        return NONE                                    # "Que du bonheur", "Quoi de neuf" ok-ish
+        return NONE                                    # "Que du bonheur !"; "Que faire si..." asks
     return WEAK
 
 
@@ -342,8 +355,7 @@ def _question_noun(s: _Sentence) -> int:
     if len(words) <= i or words[i] != "question":
         return NONE
     nxt = words[i + 1] if len(words) > i + 1 else ""
-    after = s.text[s.starts[s.core + i] + len(words[i]):].lstrip()
-    if after.startswith((":", ",", "-")) or nxt in _QUESTION_NOUN_FOLLOWERS:
+    if s.text_after(s.core + i).startswith((":", ",", "-")) or nxt in _QUESTION_NOUN_FOLLOWERS:
         return STRONG
     return NONE
 
@@ -367,24 +379,39 @@ def _opening(s: _Sentence) -> int:
         best = max(best, WEAK if second else NONE)
     if first in _ANYONE_EN and second and second not in _ANYONE_NOT_ASKING:
         best = max(best, WEAK)
-    if _starts_with(words, _WEAK_PHRASES):
-        # "Une idée : on pourrait..." proposes an idea rather than asking for one.
-        if not (first in ("une", "des") and s.after_core().split(None, 2)[2:3] == []
-                and ":" in s.after_core()[:20]) and ":" not in s.after_core()[:16]:
-            best = max(best, WEAK)
+    n = _match_any(words, 0, _WEAK_PHRASES)
+    if n and not s.text_after(s.core + n - 1).startswith(":"):
+        # (with a colon, "Une idée : on pourrait..." offers an idea instead)
+        best = max(best, WEAK)
     best = max(best, _en_wh(s), _fr_wh(s))
     if best == STRONG:
         return STRONG
-    # French question word left at the end: "On se retrouve où", "Ça sort quand".
-    if (len(words) >= 2 and words[-1] in _IN_SITU_FR
-            and not _IN_SITU_VETO.intersection(words)):
+    if _fr_in_situ(s):
         best = max(best, WEAK)
     return best
 
 
+def _fr_in_situ(s: _Sentence) -> bool:
+    """French question word left in place: "Ça sort quand", "On se retrouve où pour...".
+
+    Only at the end or before "pour": elsewhere "quand"/"comment" are mostly
+    conjunctions ("Je merge quand la CI est verte").
+    """
+    words, originals = s.rest, s.originals[s.core:]
+    if len(words) < 2 or _IN_SITU_VETO.intersection(words):
+        return False
+    for i in range(1, len(words)):
+        # Folding merges "où" (where) and "ou" (or): look at what was typed.
+        is_wh = words[i] in _IN_SITU_FR if words[i] != "ou" else originals[i].lower() == "où"
+        if is_wh and (i == len(words) - 1 or words[i + 1] in _IN_SITU_NEXT):
+            return True
+    return False
+
+
 def _is_headline(s: _Sentence, thread: bool) -> bool:
     """A title-like line: a thread marker, a colon, or words like "guide"."""
-    return thread or ":" in s.after_core() or bool(_HEADLINE_WORDS.intersection(s.rest))
+    return (thread or _COLON.search(s.after_core()) is not None
+            or bool(_HEADLINE_WORDS.intersection(s.rest)))
 
 
 def _is_hook(s: _Sentence, nxt: _Sentence | None, thread: bool) -> bool:
@@ -397,6 +424,24 @@ def _is_hook(s: _Sentence, nxt: _Sentence | None, thread: bool) -> bool:
     return first in _INSTRUCTIONS and _opening(s) == NONE
 
 
+def _last_clause(s: _Sentence) -> _Sentence | None:
+    """The words after the sentence's last comma, as a sentence of their own.
+
+    Chat questions often come after the context: "Le VPN est down, une idée",
+    "I can't log in, anyone else".
+    """
+    cut = s.text.rfind(",")
+    if cut < 0:
+        return None
+    first = next((i for i, start in enumerate(s.starts) if start > cut), None)
+    if first is None or first < s.core or len(s.words) - first < 2:
+        return None
+    offset = s.starts[first]
+    return _Sentence(text=s.text[offset:], words=s.words[first:],
+                     originals=s.originals[first:],
+                     starts=[start - offset for start in s.starts[first:]])
+
+
 def _asks(s: _Sentence, nxt: _Sentence | None, thread: bool) -> bool:
     ending = s.ending()
     if ending == "?":
@@ -404,6 +449,11 @@ def _asks(s: _Sentence, nxt: _Sentence | None, thread: bool) -> bool:
     if ending == "!" or not s.rest:
         return False
     strength = _opening(s)
+    clause = _last_clause(s)
+    if clause is not None:
+        # Capped at weak: after a comma, "does the job" is more often an
+        # elliptic statement than a question.
+        strength = max(strength, min(_opening(clause), WEAK))
     if strength == STRONG:
         return True
     if strength == WEAK:

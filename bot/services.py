@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .clock import Clock
+from .experts import ExpertService
 from .groups import GroupService
 from .ledger import EventLedger
 from .membership import MembershipService
+from .questions import QuestionService
 from .settings import Settings
 from .store import Store
 
@@ -19,14 +21,20 @@ class Services:
     groups: GroupService
     members: MembershipService
     ledger: EventLedger
+    experts: ExpertService
+    questions: QuestionService
 
 
 def build_services(settings: Settings, store: Store, clock: Clock) -> Services:
+    groups = GroupService(store, clock)
+    experts = ExpertService(store, clock)
     return Services(
         settings=settings,
         store=store,
         clock=clock,
-        groups=GroupService(store, clock),
+        groups=groups,
         members=MembershipService(store, clock),
         ledger=EventLedger(store, clock),
+        experts=experts,
+        questions=QuestionService(store, clock, groups, experts),
     )

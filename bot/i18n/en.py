@@ -43,7 +43,7 @@ MESSAGES = {
     "help.member.setup": "`/community setup` — make this channel a managed group (channel creator or admins)",
     "help.member.ask": "`/community ask <question>` — ask the group; experts are brought in if nobody answers",
     "help.member.unanswered": "`/community unanswered` — your open questions",
-    "help.member.expertise": "`/community expertise add|remove|list <topics>` — say what you can help with",
+    "help.member.expertise": "`/community expertise add|remove|list <topics>` — say what you can help with; `pause`/`resume` to stop or restart being asked",
     "help.member.experts": "`/community experts [topic]` — who knows what",
     "help.owner.owners": "`/community owners [add|remove @user]` — co-owners",
     "help.owner.purpose": "`/community purpose <text>` — what the group is for",
@@ -93,4 +93,8 @@ MESSAGES = {
     "home.none": "You do not own a managed group yet. In a channel you created, run `/community setup`.",
     "home.help": "Type `/community help` in a group to see what you can do there.",
     "internal_error": "Something went wrong on my side; the error is in the bot's log. Please try again.",
+    "question.escalate_reason_learned": "{user}: you answered similar questions about {topics}",
+    "question.asks": "{asker} asks: {text}",
+    "expertise.paused": "You will not be asked about questions until `/community expertise resume`.",
+    "expertise.resumed": "You may be asked about questions on your topics again.",
 }

@@ -43,7 +43,7 @@ MESSAGES = {
     "help.member.setup": "`/community setup` — faire de ce canal un groupe géré (créateur du canal ou administrateurs)",
     "help.member.ask": "`/community ask <question>` — poser une question ; des experts sont sollicités si personne ne répond",
     "help.member.unanswered": "`/community unanswered` — vos questions ouvertes",
-    "help.member.expertise": "`/community expertise add|remove|list <sujets>` — dire sur quoi vous pouvez aider",
+    "help.member.expertise": "`/community expertise add|remove|list <sujets>` — dire sur quoi vous pouvez aider ; `pause`/`resume` pour ne plus être sollicité, ou de nouveau",
     "help.member.experts": "`/community experts [sujet]` — qui sait quoi",
     "help.owner.owners": "`/community owners [add|remove @personne]` — copropriétaires",
     "help.owner.purpose": "`/community purpose <texte>` — à quoi sert le groupe",
@@ -93,4 +93,8 @@ MESSAGES = {
     "home.none": "Vous ne possédez pas encore de groupe géré. Dans un canal que vous avez créé, lancez `/community setup`.",
     "home.help": "Tapez `/community help` dans un groupe pour voir ce que vous pouvez y faire.",
     "internal_error": "Une erreur s'est produite de mon côté ; elle est dans le journal du bot. Réessayez.",
+    "question.escalate_reason_learned": "{user} : vous avez répondu à des questions proches sur {topics}",
+    "question.asks": "{asker} demande : {text}",
+    "expertise.paused": "On ne vous sollicitera plus sur des questions jusqu'à `/community expertise resume`.",
+    "expertise.resumed": "On peut de nouveau vous solliciter sur vos sujets.",
 }

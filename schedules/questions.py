@@ -1,0 +1,43 @@
+"""The escalation ladder and the resolve nudge, swept on every tick."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.formatting import mention
+from bot.i18n import t
+from bot.ports import PlatformError
+
+from . import Sweep, once_per_period, period_start
+
+log = logging.getLogger(__name__)
+
+
+def question_ladder(slack) -> Sweep:
+    from handlers.questions import post_ping  # the Slack rendering of a ping
+    core = slack.core
+
+    def run() -> None:
+        for ping in core.questions.due_pings(slack.gateway):
+            if not core.questions.claim(ping, slack.gateway):
+                continue  # done meanwhile (answered, or another run took it)
+            try:
+                post_ping(slack, ping)
+            except PlatformError as error:
+                log.warning("could not post the %s step for %s (%s); retrying next tick", ping.step, ping.question["key"], error.code)
+                core.questions.unclaim(ping)
+        for doc in core.questions.claim_due_nudges():
+            group = core.groups.get(doc["team_id"], doc["channel_id"])
+            try:
+                slack.gateway.post(doc["team_id"], doc["channel_id"], t(group.locale if group else "en", "question.nudge", asker=mention(doc["asker"])),
+                                   thread_ts=doc["ts"])
+            except PlatformError as error:
+                log.warning("could not nudge %s (%s)", doc["key"], error.code)
+    return Sweep("question_ladder", run)
+
+
+def archive_stale_questions(core) -> Sweep:
+    def run() -> None:
+        once_per_period(core.store, core.clock, "archive_stale_questions", period_start(core.clock.now(), timedelta(days=1)),
+                        core.questions.archive_stale)
+    return Sweep("archive_stale_questions", run)

@@ -1,0 +1,97 @@
+"""manifest.yml declares exactly what the app handles, and the scopes its calls need."""
+from pathlib import Path
+
+import yaml
+
+import handlers
+from bot.i18n import CATALOGUES
+
+MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text())
+
+# From Slack's method and event reference pages: the bot scope each needs.
+METHOD_SCOPES = {
+    "auth.test": set(), "views.publish": set(),
+    "chat.postMessage": {"chat:write"}, "chat.postEphemeral": {"chat:write"}, "chat.update": {"chat:write"},
+    "conversations.info": {"channels:read", "groups:read"}, "users.info": {"users:read"},
+    "reactions.add": {"reactions:write"}, "chat.getPermalink": set(),
+}
+EVENT_SCOPES = {
+    "member_joined_channel": {"channels:read", "groups:read"}, "member_left_channel": {"channels:read", "groups:read"},
+    "message.channels": {"channels:history"}, "message.groups": {"groups:history"},
+    "reaction_added": {"reactions:read"}, "app_home_opened": set(),
+}
+
+
+class RecordingApp:
+    """Stands in for Bolt's App during registration and notes every listener declared."""
+
+    def __init__(self):
+        self.registered = {"event": set(), "command": set(), "shortcut": set(), "action": set(), "view": set()}
+
+    def __getattr__(self, kind):
+        if kind not in self.registered:
+            raise AttributeError(kind)
+
+        def register(name, *args, **kwargs):
+            self.registered[kind].add(name if isinstance(name, str) else repr(name))
+            return lambda function: function
+        return register
+
+
+def registered():
+    app = RecordingApp()
+    handlers.register_all(app, slack=_FakeSlack())
+    return app.registered
+
+
+class _FakeSlack:
+    """Registration only reads attributes; listeners never run here."""
+    core = gateway = commands = None
+    message_listeners = []
+
+
+def test_every_event_the_app_handles_is_subscribed_and_nothing_else():
+    events = registered()["event"]
+    expected = set()
+    for event in events:
+        expected |= {"message.channels", "message.groups"} if event == "message" else {event}
+    assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == expected
+
+
+def test_slash_commands_and_shortcuts_match():
+    found = registered()
+    assert {c["command"] for c in MANIFEST["features"]["slash_commands"]} == found["command"]
+    assert {s["callback_id"] for s in MANIFEST["features"].get("shortcuts", [])} == found["shortcut"]
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is bool(found["action"] or found["shortcut"] or found["view"])
+    assert MANIFEST["settings"]["socket_mode_enabled"] is True
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is ("app_home_opened" in found["event"])
+
+
+def test_scopes_are_exactly_those_the_code_needs(group):
+    """Drive every feature once, then derive the scopes from the calls Slack saw."""
+    from tests.harness.slack_requests import app_home_opened_event
+    group.join("UALICE")
+    group.sender.event(app_home_opened_event("UOWNER"))
+    group.slack.wait_for("views.publish")
+    exercise_more_features(group)
+    called = {c.method for c in group.slack.calls if c.method != "response_url"}
+    unknown = called - set(METHOD_SCOPES)
+    assert not unknown, f"add these methods to METHOD_SCOPES with their scopes: {unknown}"
+    needed = set().union(*(METHOD_SCOPES[m] for m in called))
+    needed |= set().union(*(EVENT_SCOPES[e] for e in MANIFEST["settings"]["event_subscriptions"]["bot_events"]))
+    if MANIFEST["features"]["slash_commands"]:
+        needed.add("commands")
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def exercise_more_features(ws):
+    """Later features add their calls here so their scopes are checked too."""
+
+
+def test_message_catalogues_have_the_same_keys_and_placeholders():
+    import string
+    english, french = CATALOGUES["en"], CATALOGUES["fr"]
+    assert set(english) == set(french)
+    for key in english:
+        fields = lambda text: {f for _, f, _, _ in string.Formatter().parse(text) if f}
+        assert fields(english[key]) == fields(french[key]), key

@@ -1,0 +1,194 @@
+"""Question detection on realistic Slack messages, French and English.
+
+CASES is module-level so other code (benchmarks, tuning scripts) can import
+it. Each entry is (message text as Slack delivers it, does it ask a question).
+"""
+
+import pytest
+
+from bot.question_detection import looks_like_question, question_summary
+
+CASES = [
+    # --- English, questions -------------------------------------------------
+    ("How do I get access to the staging cluster?", True),
+    ("Hi all, does anyone know how to rotate the AWS keys for the CI user", True),
+    ("<@U024BE7LH> can you review my PR when you get a chance", True),
+    ("Is there a way to run the test suite for just one package", True),
+    ("hey team, what's the wifi password for the 3rd floor? :pray:", True),
+    ("Who's in for lunch", True),
+    ("Anyone know a good SQL formatter for VS Code", True),
+    ("Any idea why `pip install -e .` fails with a setuptools error?", True),
+    ("Where can I find the expense policy? The <https://intranet.example.com/hr|HR page> "
+     "only has the old one", True),
+    ("Quick question: the VPN keeps dropping every 10 minutes on macOS, is that a known issue",
+     True),
+    ("Has anyone tried the new Figma dev mode for handoffs?!", True),
+    ("Should we pin the Python version in pyproject or in the Dockerfile", True),
+    ("I'm wondering whether we should move the nightly job to Airflow", True),
+    ("Could someone with admin rights add me to the payroll channel? (I'm new)", True),
+    (":wave: Hello everyone! I'm new here. Which channel should I use to report a phishing email?",
+     True),
+    ("why does the deploy job hang at 'waiting for approval'", True),
+    ("how to configure SSO for the data warehouse", True),
+    ("What time is the all-hands tomorrow (Paris time)?", True),
+    ("<@U01> <@U02> is the VPN down for you too", True),
+    ("Is it possible to export a Figma board as PDF with the comments.", True),
+    ("Anyone around? I need a second pair of eyes on a failing migration.", True),
+    ("Can I expense a monitor for my home office ? 🙏", True),
+    ("Does anyone know why I get this error when building the wheel:\n"
+     "```error: invalid command 'bdist_wheel'```", True),
+    ("I have a question about the payroll export for contractors", True),
+    ("Does anyone have a spare HDMI adapter? Thanks in advance!", True),
+    ("Which Postgres version are we running in prod", True),
+    ("I can't log into Jenkins since this morning, anyone else", True),
+    ("Deploying at 10:30, who wants to pair", True),
+    # --- English, not questions ---------------------------------------------
+    ("When the build finishes I'll deploy.", False),
+    ("How we shipped v2 in six weeks: a thread 🧵", False),
+    ("What I learned from migrating 40 services to Kubernetes", False),
+    ("Thanks!", False),
+    ("thanks <@U0G9QF9C6>, that fixed it :tada:", False),
+    ("Deployed v2.3 to production. Release notes: "
+     "<https://wiki.example.com/release?id=23|here>", False),
+    ("Fixed the regex in the parser, it was ```^(a|b)?c$``` instead of ```^(a|b)c$```", False),
+    ("See https://docs.example.com/search?q=vpn&lang=en for the VPN setup steps.", False),
+    ("<!channel> The office will be closed on Friday for maintenance.", False),
+    ("Need help with expenses? Ask in <#C0FIN|finance-help>, they answer within a day.", False),
+    ("Why we moved our CI from Jenkins to GitHub Actions", False),
+    ("Do not merge to main until the freeze is over.", False),
+    ("Can confirm, the fix works on staging.", False),
+    ("Should be fixed now, the DNS change has propagated", False),
+    ("What a launch! Congrats to the whole team :rocket:", False),
+    ("?", False),
+    (":+1::skin-tone-2:", False),
+    ("", False),
+    ("Reminder: the security training is due Friday. Anyone who hasn't done it yet will get "
+     "a nudge from HR.", False),
+    ("When you get a chance, please fill in the offsite survey.", False),
+    ("&gt; How do I reset my password?\nAnswered in the FAQ, pinned in this channel.", False),
+    ("Have a great weekend everyone", False),
+    ("Where possible, use the shared Terraform modules instead of copying them.", False),
+    ("Really?", False),
+    ("Why Rust? Here's what we learned after a year in production 🧵", False),
+    ("Heads up: `main` is now protected, PRs only. Ask <@U0ADMIN> if you need an exception.",
+     False),
+    ("FYI the payroll export will run at 6pm instead of 5pm today", False),
+    ("Would love some feedback on my RFC: <https://docs.google.com/document/d/1|RFC-42>", False),
+    ("Let me know if you have questions!", False),
+    ("What's new in v3: faster builds, dark mode and a new CLI", False),
+    # --- French, questions --------------------------------------------------
+    ("Salut ! Quelqu'un sait comment faire un rollback sur le cluster de prod ? Merci", True),
+    ("Bonjour à tous, est-ce que quelqu'un a les droits admin sur Jenkins", True),
+    ("Comment je fais pour me connecter au VPN depuis Linux", True),
+    ("Le déploiement sur staging marche ?", True),
+    ("Savez-vous si la note de frais pour le train doit passer par Concur.", True),
+    ("Où est la doc pour publier un package Python en interne", True),
+    ("Pourquoi le job de build échoue depuis ce matin ?!", True),
+    ("Quelle version de Postgres on utilise en prod", True),
+    ("Y a-t-il un template Figma pour les slides de l’offsite", True),
+    ("Peut-on déployer un vendredi après 16h", True),
+    ("Hello la team, une idée pour accélérer la CI ? :thinking_face:", True),
+    ("<@U02ABCD> tu sais si le VPN est coupé ce soir", True),
+    ("Petite question : les notes de frais de repas sont plafonnées à combien", True),
+    ("Des idées de sujets pour le prochain meetup data", True),
+    ("Il y a moyen de récupérer une table supprimée sur le data warehouse", True),
+    ("On se retrouve où pour la rétro", True),
+    ("Qui est dispo pour relire ma PR sur le module de paie", True),
+    ("Combien de temps faut-il pour obtenir un accès à la base de prod", True),
+    ("Coucou, vous avez un lien vers la charte graphique ?", True),
+    ("Auriez-vous un retour sur Figma vs Sketch pour le design system", True),
+    ("Bonjour, je me demandais si on pouvait avoir un second écran pour le télétravail", True),
+    ("Quand est-ce que la nouvelle politique de sécurité entre en vigueur", True),
+    ("J'ai une question sur le remboursement des frais kilométriques.", True),
+    ("bonjour <!here> qqn sait pourquoi grafana affiche plus rien depuis la mise à jour", True),
+    ("Est-ce qu’on a une licence Figma en trop pour une stagiaire", True),
+    ("je n'arrive pas à me connecter au VPN, vous savez pourquoi", True),
+    ("C'est quoi le mot de passe du wifi invité", True),
+    # --- French, not questions ----------------------------------------------
+    ("Quand tu auras fini, préviens-moi.", False),
+    ("Comment nous avons réduit de moitié le temps de build 🧵", False),
+    ("Merci beaucoup !", False),
+    ("Le déploiement est terminé, tout est vert :white_check_mark:", False),
+    ("<!here> Rappel : les notes de frais de mars sont à saisir avant vendredi.", False),
+    ("Inscrivez-vous à la formation sécurité ici : <https://forms.example.com/?id=42|formulaire>",
+     False),
+    ("Quelle journée ! Merci à tous pour la mise en prod", False),
+    ("Pourquoi nous sommes passés à Kubernetes : retour d'expérience", False),
+    ("Quand la CI passe au vert, je merge.", False),
+    ("Rendez-vous à 14h en salle Everest pour la démo.", False),
+    ("J'ai mis à jour la doc du VPN, le lien est dans le canal.", False),
+    ("Des questions ? Écrivez-nous dans <#C0SECU|securite>.", False),
+    ("Une idée : on pourrait tester Renovate pour les dépendances", False),
+    ("Quelqu'un a cassé le build sur main, je regarde.", False),
+    ("Je ne sais pas pourquoi mais le VPN refonctionne", False),
+    ("Voici le lien vers le dashboard : https://grafana.example.com/d/abc?orgId=1&refresh=30s",
+     False),
+    ("Bonne semaine à tous ☀️", False),
+    ("👍", False),
+    ("Comment on a divisé par deux la facture AWS", False),
+    ("&gt; Quelqu'un sait où est la doc ?\nC'est dans Confluence, section Plateforme.", False),
+    ("Super, merci pour ton aide sur la config SQL 🙏", False),
+    ("Vraiment ?", False),
+    ("Connectez-vous au nouveau VPN avant lundi.", False),
+    ("Je merge quand la CI est verte", False),
+    ("On peut en parler demain.", False),
+    ("Envie de tester la v2 ? Inscrivez-vous ici : <https://x.io/beta|formulaire>", False),
+    ("Nouvelle version du template de slides dispo, ```?``` n'est plus un caractère interdit",
+     False),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_case(text, expected):
+    assert looks_like_question(text) is expected
+
+
+def test_precision_and_recall():
+    tp = fp = fn = 0
+    for text, expected in CASES:
+        got = looks_like_question(text)
+        tp += got and expected
+        fp += got and not expected
+        fn += expected and not got
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    print(f"\nquestion detection: precision={precision:.3f} recall={recall:.3f} "
+          f"on {len(CASES)} sentences")
+    assert precision >= 0.95
+    assert recall >= 0.95
+
+
+def test_table_is_balanced():
+    # Keeps the table honest: both classes well represented.
+    positives = sum(1 for _, expected in CASES if expected)
+    assert len(CASES) >= 70
+    assert 0.4 <= positives / len(CASES) <= 0.6
+
+
+def test_summary_skips_greeting_and_markup():
+    text = "Salut <!here> ! Quelqu'un sait comment faire un rollback :pray: ? Merci"
+    assert question_summary(text) == "Quelqu'un sait comment faire un rollback ?"
+
+
+def test_summary_drops_greeting_prefix_in_same_sentence():
+    assert question_summary("hi all, how do I reset my VPN token?") == (
+        "How do I reset my VPN token?")
+
+
+def test_summary_is_ellipsised_at_word_boundary():
+    text = ("Does anyone know how to configure the corporate VPN client on a Linux laptop "
+            "running Fedora with Wayland and a YubiKey?")
+    summary = question_summary(text, max_len=60)
+    assert len(summary) <= 60
+    assert summary.endswith("…")
+    assert summary.startswith("Does anyone know how to configure")
+    assert not summary[:-1].endswith(" ")
+
+
+def test_summary_of_statement_is_first_sentence():
+    assert question_summary("Deployed v2.3. Release notes in the wiki.") == "Deployed v2.3."
+
+
+def test_summary_of_empty_message():
+    assert question_summary("") == ""
+    assert question_summary(":tada:") == ""

@@ -93,6 +93,15 @@ class Workspace:
         self.steward.listeners.wait_idle()
         return ts
 
+    def click(self, action_id: str, value: str, user: str, channel: str = "C1") -> str | None:
+        """Press a button on a bot message; the ephemeral answer's text, if the bot gave one."""
+        before = len(self.slack.calls_to("response_url"))
+        response = self.sender.block_action(action_id, value, user_id=user, channel_id=channel, message_ts=value)
+        assert response.status == 200, response.body
+        self.steward.listeners.wait_idle()
+        replies = self.slack.calls_to("response_url")
+        return replies[before]["text"] if len(replies) > before else None
+
     # --- what the bot did ------------------------------------------------------------------
     def posts(self, channel: str | None = None) -> list[dict]:
         return [c for c in self.slack.calls_to("chat.postMessage") if channel is None or c["channel"] == channel]

@@ -3,7 +3,7 @@
 Each expert becomes a weighted bag of words for BM25 (`bot.ranking`): declared and assigned topics
 weigh `TOPIC_WEIGHT` per word; every resolved answer adds `LEARNED_STEP` to the words of its
 question, halving every `LEARNED_HALF_LIFE_DAYS` so old answers fade; "Not my topic" halves the
-expert's weight on that question's words.
+expert's score on that question's words.
 """
 from __future__ import annotations
 
@@ -147,17 +147,14 @@ class ExpertService:
                     weights[term] = weights.get(term, 0.0) + TOPIC_WEIGHT
             for term, entry in doc.get("learned", {}).items():
                 weights[term] = weights.get(term, 0.0) + self._decayed(entry, now)
-            for term, factor in doc.get("penalties", {}).items():
-                if term in weights:
-                    weights[term] *= factor
             if weights:
                 documents[doc["user_id"]] = weights
                 profiles[doc["user_id"]] = doc
         query = tokens(question_text)
         matches = []
         for user_id, score in rank(query, documents):
-            matches.append(self._why(profiles[user_id], channel_id, set(query), score))
-        return matches
+            matches.append(self._why(profiles[user_id], channel_id, set(query), score * _penalty(profiles[user_id], documents[user_id], query)))
+        return sorted(matches, key=lambda m: (-m.score, m.user_id))
 
     @staticmethod
     def _why(doc: dict, channel_id: str, query: set[str], score: float) -> Match:
@@ -177,6 +174,16 @@ class ExpertService:
             pings[day] = pings.get(day, 0) + 1
             doc["pings"] = pings
         self._change(team_id, user_id, apply)
+
+
+def _penalty(doc: dict, weights: dict[str, float], query: list[str]) -> float:
+    """Declines scale the score itself: cutting the weights would be undone by BM25's length
+    normalisation (the whole profile shrinks with them). Geometric mean over the matched words."""
+    factors = [doc.get("penalties", {}).get(term, 1.0) for term in set(query) if term in weights]
+    product = 1.0
+    for factor in factors:
+        product *= factor
+    return product ** (1 / len(factors)) if factors else 1.0
 
 
 def _surface_words(text: str) -> dict[str, str]:

@@ -168,10 +168,11 @@ class ExpertService:
     def pings_on(self, team_id: str, user_id: str, day: str) -> int:
         return self.profile(team_id, user_id).get("pings", {}).get(day, 0)
 
-    def record_ping(self, team_id: str, user_id: str, day: str) -> None:
+    def record_ping(self, team_id: str, user_id: str, day: str, count: int = 1) -> None:
+        """Count a ping on their local `day` (count=-1 takes back one whose post failed)."""
         def apply(doc):
             pings = {d: n for d, n in doc.get("pings", {}).items() if d >= day}  # keep only today onwards
-            pings[day] = pings.get(day, 0) + 1
+            pings[day] = max(pings.get(day, 0) + count, 0)
             doc["pings"] = pings
         self._change(team_id, user_id, apply)
 

@@ -15,6 +15,7 @@ Open questions live in one small table, so per-message work never grows with his
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from datetime import datetime, timedelta, timezone
 
 from .clock import Clock, parse_iso, utc_iso
@@ -143,22 +144,39 @@ class QuestionService:
         return sorted((d for d in docs if asker is None or d["asker"] == asker), key=lambda d: d["asked_at"])
 
     # --- the ladder --------------------------------------------------------------------------
-    def due_pings(self, directory: Directory) -> list[Ping]:
-        """Every ladder step due now with someone available to ask (steps with nobody pass on)."""
+    def escalate_due(self, directory: Directory, deliver: Callable[[Ping], None]) -> int:
+        """Run every ladder step due now: plan, claim, then `deliver` (post) it; returns how many.
+
+        One question at a time, so each claim (and its ping count) is seen by the next plan: the
+        daily cap and the load spreading hold within a sweep. A step with nobody to ask passes on
+        to the next at once; `deliver` raising `PlatformError` makes the step due again.
+        """
         now = self.clock.now()
-        pings = []
+        delivered = 0
         for doc in self.store.find(OPEN, status="open"):
             if not doc.get("next_step") or parse_iso(doc["next_due_at"]) > now:
                 continue
             group = self.groups.get(doc["team_id"], doc["channel_id"])
             if group is None or not group.config["question_routing"]:
                 continue
-            ping = self._plan(group, doc, doc["next_step"], directory, now)
-            if ping is not None:
-                pings.append(ping)
-        return pings
+            for _ in LADDER:
+                ping, passed = self._plan(group, doc, doc["next_step"], directory, now)
+                if ping is not None and self.claim(ping, directory):
+                    try:
+                        deliver(ping)
+                        delivered += 1
+                    except PlatformError:
+                        self.unclaim(ping, directory)
+                        raise
+                if not passed:
+                    break
+                doc = self.store.get(OPEN, doc["key"])
+                if not doc or not doc.get("next_step"):
+                    break
+        return delivered
 
-    def _plan(self, group: Group, doc: dict, step: str, directory: Directory, now: datetime) -> Ping | None:
+    def _plan(self, group: Group, doc: dict, step: str, directory: Directory, now: datetime) -> tuple[Ping | None, bool]:
+        """The ping for this step if someone is available; the flag says the step was passed."""
         config = group.config
         if step == "owners":
             candidates = [Match(owner, 0.0, [], False) for owner in group.owners if owner != doc["asker"]]
@@ -168,14 +186,14 @@ class QuestionService:
             candidates = [m for m in candidates if not self._is_bot(directory, group.team_id, m.user_id)]
         if not candidates:
             self._pass_step(group, doc, step, now)
-            return None
+            return None, True
         available = [m for m in candidates if self._may_ping(directory, group, m.user_id, now, step != "owners")]
         if not available:
-            return None  # someone could answer but is off duty or capped: the step waits
+            return None, False  # someone could answer but is off duty or capped: the step waits
         chosen = available if step == "owners" else spread_load(available, self, group.team_id, directory, now)[:EXPERTS_PER_STEP]
         if step != "owners" and len(chosen) == 2 and chosen[1].score < chosen[0].score / 2:
             chosen = chosen[:1]  # a much weaker second match would only be noise
-        return Ping(doc, step, [m.user_id for m in chosen], chosen)
+        return Ping(doc, step, [m.user_id for m in chosen], chosen), False
 
     def _is_bot(self, directory: Directory, team_id: str, user_id: str) -> bool:
         try:
@@ -231,8 +249,13 @@ class QuestionService:
                 self.experts.record_ping(group.team_id, user_id, local_date(now, directory.person(group.team_id, user_id).timezone))
         return bool(claimed)
 
-    def unclaim(self, ping: Ping) -> None:
-        """Posting failed: make the step due again at the next sweep."""
+    def unclaim(self, ping: Ping, directory: Directory) -> None:
+        """Posting failed: make the step due again at the next sweep, and take back its pings."""
+        if ping.step != "owners":
+            team, now = ping.question["team_id"], self.clock.now()
+            for user_id in ping.people:
+                self.experts.record_ping(team, user_id, local_date(now, directory.person(team, user_id).timezone), count=-1)
+
         def apply(doc):
             if doc is None or ping.step not in doc["steps"]:
                 return doc

@@ -18,14 +18,10 @@ def question_ladder(slack) -> Sweep:
     core = slack.core
 
     def run() -> None:
-        for ping in core.questions.due_pings(slack.gateway):
-            if not core.questions.claim(ping, slack.gateway):
-                continue  # done meanwhile (answered, or another run took it)
-            try:
-                post_ping(slack, ping)
-            except PlatformError as error:
-                log.warning("could not post the %s step for %s (%s); retrying next tick", ping.step, ping.question["key"], error.code)
-                core.questions.unclaim(ping)
+        try:
+            core.questions.escalate_due(slack.gateway, lambda ping: post_ping(slack, ping))
+        except PlatformError as error:  # the failed step was unclaimed: it runs again next tick
+            log.warning("could not post a ladder step (%s); retrying next tick", error.code)
         for doc in core.questions.claim_due_nudges():
             group = core.groups.get(doc["team_id"], doc["channel_id"])
             try:

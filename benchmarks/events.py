@@ -258,6 +258,8 @@ class BareApp:
         self.port = self.server.server_address[1]
         self.data_dir = None
 
+    flushes: list[float] = []
+
     def flush(self) -> None:
         pass
 
@@ -290,6 +292,21 @@ class RealApp:
         self.steward.start_scheduler()
         self.port = server.server_address[1]
         self.listeners = self.steward.listeners
+        self.flushes: list[float] = []
+        self._watch_flushes()
+
+    def _watch_flushes(self) -> None:
+        """Time the store's background counter flushes (wrapping the instance's method, read-only)."""
+        store = self.steward.store
+        inner = store.flush
+
+        def timed_flush() -> None:
+            started = time.monotonic()
+            try:
+                inner()
+            finally:
+                self.flushes.append((started, time.monotonic()))
+        store.flush = timed_flush
 
     def flush(self) -> None:
         self.steward.store.flush()
@@ -375,9 +392,15 @@ def write_history(data_dir: Path, members: int, closed: int, open_count: int, se
     # its monthly partition `questions.YYYY-MM` (exactly where `resolve` archives them).
     partitions: dict[str, dict] = {}
     answerers = [user_id(n) for n in range(1, 401)]
-    span = timedelta(days=730).total_seconds()
-    for _ in range(closed):
-        asked = now - timedelta(seconds=rng.uniform(3600, span))
+    month_starts = []
+    year, month = now.year, now.month
+    for _ in range(24):
+        month_starts.append(datetime(year, month, 1, tzinfo=timezone.utc))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    for i in range(closed):
+        start = month_starts[i % 24]
+        end = max(start + timedelta(minutes=1), min(now - timedelta(hours=1), start + timedelta(days=28)))
+        asked = start + (end - start) * rng.random()
         ts = f"{asked.timestamp():.6f}"
         channel = rng.choices(["C1", "C2", "C3"], [6, 3, 1])[0]
         doc = question_doc(channel, user_id(rng.randint(1, 3000)), asked, ts)
@@ -429,6 +452,18 @@ def write_history(data_dir: Path, members: int, closed: int, open_count: int, se
     return layout
 
 
+def write_ledger(data_dir: Path, count: int) -> None:
+    """`processed_events` as it stands after hours of traffic: ids of durable events, not yet expired."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.clock import utc_iso
+
+    now = datetime.now(timezone.utc)
+    _write_table(data_dir, "processed_events", {
+        f"EvOLD{i:07d}": {"event_id": f"EvOLD{i:07d}", "expires_at": utc_iso(now + timedelta(seconds=10800 * i / max(count, 1)))}
+        for i in range(count)})
+
+
 def dir_size(path: Path | None) -> tuple[int, int]:
     if path is None:
         return 0, 0
@@ -456,17 +491,23 @@ def run_phase(app, sender: LoadGenerator, args, seed: int, tag: str) -> dict:
     app.flush()
 
     requests, kinds = build_workload(args.events, args.rate, seed, tag)
+    app.flushes.clear()
     cpu_before = time.process_time()
     fired = sender.fire(app.port, requests, args.rate)
     idle = app.listeners.wait_idle(timeout=300)
     done_at = time.monotonic()
     cpu = time.process_time() - cpu_before
+    flushes = list(app.flushes)
     app.flush()
     size, files = dir_size(app.data_dir)
 
     t0, results = fired["t0"], fired["results"]
     ok = [r for r in results if r and r[3] == 200]
     latencies = [(r[2] - r[0]) * 1000 for r in ok]
+    # Which of the slowest 1 % of acks were waiting while a background counter flush ran?
+    slowest = sorted(ok, key=lambda r: r[2] - r[0])[-max(1, len(ok) // 100):]
+    during_flush = sum(1 for r in slowest if any(start < r[2] and end > r[0] for start, end in flushes))
+    flush_ms = [(end - start) * 1000 for start, end in flushes]
     lags = [(r[1] - r[0]) * 1000 for r in results if r]
     last_ack = max(r[2] for r in ok) if ok else t0
     processing = done_at - t0
@@ -484,6 +525,9 @@ def run_phase(app, sender: LoadGenerator, args, seed: int, tag: str) -> dict:
         "listener_throughput": round(len(requests) / processing, 2),
         "cpu_ms_per_event": round(cpu * 1000 / len(requests), 3),
         "store_bytes": size, "store_files": files,
+        "counter_flushes": {"count": len(flush_ms), "max_ms": round(max(flush_ms), 1) if flush_ms else None,
+                            "mean_ms": round(statistics.fmean(flush_ms), 1) if flush_ms else None,
+                            "slowest_1pct_acks": len(slowest), "of_which_during_flush": during_flush},
     }
 
 
@@ -563,6 +607,19 @@ def profile(emulator, data_dir: Path, args) -> dict:
         elapsed = time.perf_counter() - started
         out["listener_real_history"] = {"us_per_event": round(elapsed * 1e6 / count, 1), "top": top(prof),
                                         "top_cumulative": top(prof, 18, "cumulative")}
+
+        # One background counter flush after a 5-second window at 50 events/s (~150 active users).
+        core = real.steward.slack.core
+        real.steward.store.flush()
+        for n in range(1, 151):
+            core.members.record_activity(TEAM, "C1", user_id(n), "messages")
+        prof = cProfile.Profile()
+        started = time.perf_counter()
+        prof.enable()
+        real.steward.store.flush()
+        prof.disable()
+        out["counter_flush_150_users"] = {"us_per_event": round((time.perf_counter() - started) * 1e6, 1),
+                                          "top": top(prof, 10)}
     finally:
         bare.close()
         real.close()
@@ -619,6 +676,12 @@ def print_report(result: dict) -> None:
               f"{p['errors']:>4}")
     print("  (rate/s: acks received per second of sending; done at: seconds from first send until every")
     print("   listener finished; CPU/ev: this process's CPU time per event, listeners + ack + background)")
+    for p in phases.values():
+        f = p["counter_flushes"]
+        if f["count"]:
+            print(f"  {p['phase']}: {f['count']} background counter flushes, mean {f['mean_ms']} ms, max {f['max_ms']} ms "
+                  f"(store lock held throughout); {f['of_which_during_flush']} of the {f['slowest_1pct_acks']} slowest "
+                  "acks overlapped a flush")
     lags = max(p["sender_lag_ms_p99"] for p in phases.values())
     print(f"  sender lag p99 (send time vs schedule): {lags:.2f} ms"
           + ("  <-- sender could not keep up, figures suspect" if lags > 5 else ""))
@@ -639,7 +702,8 @@ def print_report(result: dict) -> None:
     if result.get("profile"):
         for name, section in result["profile"].items():
             print()
-            print(f"--- profile {name}: {section['us_per_event']} us/event (tottime) ---")
+            unit = "us for the whole flush" if name.startswith("counter_flush") else "us/event"
+            print(f"--- profile {name}: {section['us_per_event']} {unit} (tottime) ---")
             print(section["top"])
             if "top_cumulative" in section:
                 print(f"--- profile {name} (cumulative) ---")
@@ -657,6 +721,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--questions", type=int, default=20000, help="closed questions in history")
     parser.add_argument("--open-questions", type=int, default=50)
+    parser.add_argument("--ledger-history", type=int, default=0, metavar="N",
+                        help="also pre-fill `processed_events` with N unexpired event ids in the history phase "
+                             "(steady state of the durable dedupe ledger; default 0, as the brief's history)")
     parser.add_argument("--profile", action="store_true", help="also cProfile the ack path and the listener")
     parser.add_argument("--no-probe", action="store_true", help="skip the durable-write probe")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write results (default {RESULTS.relative_to(REPO)})")
@@ -700,6 +767,9 @@ def main(argv: list[str] | None = None) -> int:
         history_dir = Path(tmp) / "history"
         started = time.perf_counter()
         layout = write_history(history_dir, args.members, args.questions, args.open_questions)
+        if args.ledger_history:
+            write_ledger(history_dir, args.ledger_history)
+        layout["processed_events"] = args.ledger_history
         layout["write_seconds"] = round(time.perf_counter() - started, 2)
         layout["bytes"], layout["files"] = dir_size(history_dir)
         app = RealApp("real-history", emulator, history_dir, create_groups=False)
@@ -733,7 +803,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{h['closed_questions']['docs']} closed questions in {h['closed_questions']['partitions']} monthly partitions "
           f"questions.{h['closed_questions']['first'][10:]}..{h['closed_questions']['last'][10:]} "
           f"(largest {h['closed_questions']['largest_partition']}), {h['open_questions']} in `open_questions`, "
-          f"{h['experts']} experts, 12 weekly activity tables; {h['bytes'] / 1e6:.1f} MB in {h['files']} files, "
+          f"{h['experts']} experts, 12 weekly activity tables, {h['processed_events']} ids in `processed_events`; {h['bytes'] / 1e6:.1f} MB in {h['files']} files, "
           f"opened in {h['open_seconds']} s.")
     print("  Per-event work only touches `groups`, `open_questions`, the current month's partition, the ledger and")
     print("  the buffered counters: it is the monthly partitioning of closed questions (and the small open table)")

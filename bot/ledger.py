@@ -16,6 +16,9 @@ from .store import Store
 
 TABLE = "processed_events"
 DEFAULT_TTL = timedelta(hours=3)  # Slack retries after ~0 s, 1 min and 5 min
+# Ids of events that only bump counters are kept in memory for Slack's retry window alone, so a
+# busy workspace (50 events/s) holds tens of thousands of ids, not half a million.
+MEMORY_ONLY_TTL = timedelta(minutes=15)
 
 
 class EventLedger:
@@ -42,7 +45,7 @@ class EventLedger:
                     if stored and parse_iso(stored["expires_at"]) > now:
                         return False
                     self.store.put(TABLE, event_id, record)
-            self._recent[event_id] = now + self.ttl
+            self._recent[event_id] = now + (self.ttl if durable else MEMORY_ONLY_TTL)
             return True
 
     def forget_expired(self) -> int:

@@ -88,9 +88,14 @@ class Steward:
             threading.Thread(target=self._server.serve_forever, name="http", daemon=True).start()
         return self._server
 
-    def run_socket_mode(self) -> None:
+    def socket_mode_handler(self):
+        """Socket Mode over Bolt's built-in adapter; it opens the connection through the app's
+        WebClient, so `SLACK_API_URL` applies here too."""
         from slack_bolt.adapter.socket_mode import SocketModeHandler
-        SocketModeHandler(self.app, self.settings.app_token).start()
+        return SocketModeHandler(self.app, self.settings.app_token, web_client=self.app.client)
+
+    def run_socket_mode(self) -> None:
+        self.socket_mode_handler().start()
 
     def close(self) -> None:
         if self._server is not None:

@@ -1,0 +1,59 @@
+"""Run modes: Socket Mode wiring, and concurrency end to end."""
+import threading
+
+from bot.membership import activity_table
+from bot.runtime import Steward
+from bot.settings import Settings
+from tests.harness.slack_requests import member_joined_event, message_event
+
+
+def test_socket_mode_uses_the_app_token_and_the_configured_api_url(slack, tmp_path):
+    settings = Settings(mode="socket", bot_token="xoxb-test", app_token="xapp-1-test", api_url=slack.url, data_dir=tmp_path)
+    steward = Steward(settings)
+    try:
+        handler = steward.socket_mode_handler()
+        assert handler.app_token == "xapp-1-test"
+        assert handler.client.web_client.base_url == slack.url
+        assert steward.app.client.token == "xoxb-test"
+    finally:
+        steward.close()
+    assert [c.method for c in slack.calls] == ["auth.test"]  # the token is checked at start
+
+
+def test_many_members_joining_at_once_are_each_welcomed_once(group):
+    newcomers = [f"UNEW{n:02d}" for n in range(20)]
+    for user in newcomers:
+        group.slack.add_user(user)
+    threads = [threading.Thread(target=group.sender.event, args=(member_joined_event("C1", user),)) for user in newcomers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    group.settle()
+    welcomed = sorted(p["text"].split("<@")[1].split(">")[0] for p in group.posts("C1"))
+    assert welcomed == newcomers
+    members = group.core.store.find("members", team_id="T1", channel_id="C1", status="member")
+    assert sorted(m["user_id"] for m in members) == newcomers
+
+
+def test_edits_bot_messages_and_joins_are_never_questions(group):
+    edited = message_event("C1", "UALICE", "How do I deploy?")
+    edited.update(subtype="message_changed")
+    bot_message = message_event("C1", "UOTHERBOT", "Why did the build fail?")
+    bot_message["bot_id"] = "B999"
+    join_message = message_event("C1", "UALICE", "How are you all?")
+    join_message["subtype"] = "channel_join"
+    for event in (edited, bot_message, join_message):
+        assert group.sender.event(event).status == 200
+    group.settle()
+    assert group.core.questions.open_questions("T1", "C1") == []
+
+
+def test_plain_messages_are_counted_once_even_when_retried(group):
+    event = message_event("C1", "UBOB", "Pushed the release notes.")
+    group.sender.event(event, event_id="EvChat1")
+    group.sender.event(event, event_id="EvChat1", retry_num=1)
+    group.settle()
+    group.core.store.flush()
+    [activity] = group.core.store.find(activity_table(group.clock.now()), user_id="UBOB")
+    assert activity["messages"] == 1

@@ -85,7 +85,16 @@ def test_scopes_are_exactly_those_the_code_needs(group):
 
 
 def exercise_more_features(ws):
-    """Later features add their calls here so their scopes are checked too."""
+    """Every feature's Slack calls, so their scopes are checked too (later features add theirs)."""
+    from tests.harness.slack_requests import reaction_added_event
+    ws.run("UALICE", "expertise add kubernetes")
+    ts = ws.say("UBOB", "How do I restart a kubernetes pod?")
+    ws.advance(minutes=30)
+    ws.click("question_not_my_topic", ts, user="UALICE")
+    ws.run("UOWNER", "ask Where is the on-call rota?")
+    reply = ws.say("UALICE", "kubectl delete pod", thread_ts=ts)
+    ws.sender.event(reaction_added_event("UBOB", "white_check_mark", "C1", reply, item_user="UALICE"))
+    ws.settle()
 
 
 def test_message_catalogues_have_the_same_keys_and_placeholders():

@@ -83,11 +83,15 @@ def register(app, slack: SlackServices) -> None:
         if core.questions.resolve(group, question["ts"], event["user"], answerer=answerer) == "resolved":
             thank(slack, group, question["ts"], "question.marked_answered", event["user"])
 
+    def origin(body):
+        """Who pressed, where, and the managed group there (None if the channel is not one)."""
+        team_id, channel_id, user_id = body["team"]["id"], body["channel"]["id"], body["user"]["id"]
+        return team_id, channel_id, user_id, core.groups.get(team_id, channel_id)
+
     @app.action(MARK_ANSWERED)
     def mark_answered(ack, body, action, respond):
         ack()
-        team_id, channel_id, user_id = body["team"]["id"], body["channel"]["id"], body["user"]["id"]
-        group = core.groups.get(team_id, channel_id)
+        team_id, channel_id, user_id, group = origin(body)
         if group is None:
             return
         outcome = core.questions.resolve(group, action["value"], user_id)
@@ -100,8 +104,7 @@ def register(app, slack: SlackServices) -> None:
     @app.action(NOT_MY_TOPIC)
     def not_my_topic(ack, body, action, respond):
         ack()
-        team_id, channel_id, user_id = body["team"]["id"], body["channel"]["id"], body["user"]["id"]
-        group = core.groups.get(team_id, channel_id)
+        team_id, channel_id, user_id, group = origin(body)
         if group is None:
             return
         outcome = core.questions.decline(group, action["value"], user_id)
@@ -120,8 +123,7 @@ def register(app, slack: SlackServices) -> None:
     def mark_as_answer(ack, body, respond):
         ack()
         message = body.get("message") or {}
-        team_id, channel_id, user_id = body["team"]["id"], body["channel"]["id"], body["user"]["id"]
-        group = core.groups.get(team_id, channel_id)
+        team_id, channel_id, user_id, group = origin(body)
         thread_ts = message.get("thread_ts")
         if group is None or not thread_ts or thread_ts == message.get("ts"):
             respond(text=t(group.locale if group else "en", "answer.not_a_reply"), response_type="ephemeral")

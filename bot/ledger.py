@@ -2,8 +2,11 @@
 
 Slack redelivers an event (with `X-Slack-Retry-Num`) when our answer was slow or lost; the first
 delivery may also never have arrived, so retries are not dropped blindly: the `event_id` decides.
-Ids are remembered in memory for every event, and in the store for events whose work writes
-anything durable (a welcome, a question) so a restart between delivery and retry still dedupes.
+Ids are remembered in memory for every event (for Slack's retry window). Events whose effect is
+not idempotent by itself (joins and leaves: a welcome) are also remembered in the store, so a
+restart between a delivery and its retry still dedupes. Questions, replies and resolutions need
+no stored id: they are keyed by the message's ts, so doing them twice changes nothing. Keeping the
+stored ids to those few events keeps this table, written on each of them, small.
 Expired ids are removed by a scheduled job.
 """
 from __future__ import annotations

@@ -59,12 +59,22 @@ class MembershipService:
 
     # --- activity ---------------------------------------------------------------------------
     def record_activity(self, team_id: str, channel_id: str, user_id: str, kind: str = "messages") -> None:
-        """Buffered: a busy channel costs a counter bump in memory, flushed every few seconds."""
+        """Buffered: a busy channel costs a counter bump in memory, flushed every few seconds.
+
+        `last_seen` lives in the week's activity record, not in `members`, so the member table is
+        only written when people join or leave.
+        """
         now = self.clock.now()
-        ids = {"team_id": team_id, "channel_id": channel_id, "user_id": user_id}
-        key = member_key(team_id, channel_id, user_id)
-        self.store.accumulate(activity_table(now), key, add={kind: 1}, latest=ids)
-        self.store.accumulate(MEMBERS, key, latest={**ids, "last_seen": utc_iso(now)})
+        latest = {"team_id": team_id, "channel_id": channel_id, "user_id": user_id, "last_seen": utc_iso(now)}
+        self.store.accumulate(activity_table(now), member_key(team_id, channel_id, user_id), add={kind: 1}, latest=latest)
+
+    def last_seen(self, team_id: str, channel_id: str, user_id: str, weeks: int = 52) -> str | None:
+        now = self.clock.now()
+        for back in range(weeks):
+            doc = self.store.get(activity_table(now - timedelta(weeks=back)), member_key(team_id, channel_id, user_id))
+            if doc:
+                return doc["last_seen"]
+        return None
 
     def active_members(self, team_id: str, channel_id: str, weeks: int = ACTIVE_WEEKS) -> list[tuple[str, int]]:
         """(user, contributions) over the last weeks, most active first."""

@@ -54,6 +54,27 @@ class Store(Protocol):
         """Documents whose top-level fields equal the given values (all of a table when none)."""
     def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None) -> None:
         """Buffered counter update: add to numeric fields, overwrite `latest` fields."""
+    def _apply_counters(self, table: str, changes: dict[str, tuple[dict, dict]]) -> None:
+        """One pass over the table for all its buffered changes, and one file write.
+
+        TinyDB rebuilds the whole table on every update call, so updating key by key would cost
+        (keys changed) x (table size) on every flush.
+        """
+        db, index = self._open(table)
+        docs = db.table("docs")
+        existing = {key: change for key, change in changes.items() if key in index}
+        new = [{**(_merge_pending(None, change) or {}), "_key": key} for key, change in changes.items() if key not in index]
+
+        def add_changes(doc):
+            merged = _merge_pending(dict(doc), existing[doc["_key"]])
+            doc.update(merged)
+        with db.storage.deferred():
+            if existing:
+                docs.update(add_changes, lambda doc: doc.get("_key") in existing)
+            if new:
+                for doc, doc_id in zip(new, docs.insert_multiple(new)):
+                    index[doc["_key"]] = doc_id
+
     def tables(self, prefix: str = "") -> list[str]: ...
     def drop_table(self, table: str) -> None: ...
     def flush(self) -> None: ...
@@ -275,15 +296,33 @@ class TinyDBStore:
             for (table, key), change in pending.items():
                 by_table.setdefault(table, []).append((key, change))
             for table, changes in by_table.items():
-                db, _ = self._open(table)
                 try:
-                    with db.storage.deferred():
-                        for key, change in changes:
-                            self._write(table, key, _merge_pending(self._read(table, key), change))
+                    self._apply_counters(table, dict(changes))
                 except BaseException:
                     for key, change in changes:  # keep them for the next flush
                         self._pending.setdefault((table, key), change)
                     raise
+
+    def _apply_counters(self, table: str, changes: dict[str, tuple[dict, dict]]) -> None:
+        """One pass over the table for all its buffered changes, and one file write.
+
+        TinyDB rebuilds the whole table on every update call, so updating key by key would cost
+        (keys changed) x (table size) on every flush.
+        """
+        db, index = self._open(table)
+        docs = db.table("docs")
+        existing = {key: change for key, change in changes.items() if key in index}
+        new = [{**(_merge_pending(None, change) or {}), "_key": key} for key, change in changes.items() if key not in index]
+
+        def add_changes(doc):
+            merged = _merge_pending(dict(doc), existing[doc["_key"]])
+            doc.update(merged)
+        with db.storage.deferred():
+            if existing:
+                docs.update(add_changes, lambda doc: doc.get("_key") in existing)
+            if new:
+                for doc, doc_id in zip(new, docs.insert_multiple(new)):
+                    index[doc["_key"]] = doc_id
 
     def tables(self, prefix: str = "") -> list[str]:
         with self._lock:

@@ -52,13 +52,13 @@ def register(app, slack: SlackServices) -> None:
         if thread_ts and thread_ts != ts:
             if core.store.get("open_questions", f"{group.team_id}:{group.channel_id}:{thread_ts}") is None:
                 return False
-            if core.ledger.claim(body.get("event_id")):
+            if core.ledger.claim(body.get("event_id"), durable=False):
                 core.questions.thread_reply(group, thread_ts, ts, event["user"])
                 core.members.record_activity(group.team_id, group.channel_id, event["user"], "replies")
             return True
         if not group.config["question_routing"] or not looks_like_question(event.get("text") or ""):
             return False
-        if core.ledger.claim(body.get("event_id")):
+        if core.ledger.claim(body.get("event_id"), durable=False):
             core.questions.ask(group, event["user"], ts, event.get("text") or "")
             core.members.record_activity(group.team_id, group.channel_id, event["user"], "questions")
         return True
@@ -71,7 +71,7 @@ def register(app, slack: SlackServices) -> None:
             return
         team_id = body.get("team_id")
         group = core.groups.get(team_id, item.get("channel", ""))
-        if group is None or not core.ledger.claim(body.get("event_id")):
+        if group is None or not core.ledger.claim(body.get("event_id"), durable=False):
             return
         question = core.questions.get(team_id, group.channel_id, item["ts"])
         answerer = None

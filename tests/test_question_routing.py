@@ -225,3 +225,12 @@ def test_a_slack_error_on_a_ping_is_retried_at_the_next_tick_not_lost(routed):
     posts = [c for c in routed.slack.calls_to("chat.postMessage") if c.get("thread_ts") == ts]
     assert len(posts) == 2  # the failed one and its retry
     assert routed.core.questions.get("T1", "C1", ts)["steps"]["experts"]["pinged"] == ["UALICE"]
+
+
+def test_questions_and_replies_need_no_stored_event_ids(routed):
+    """They are keyed by message ts; only joins and leaves keep their event id on disk."""
+    ts = routed.say("UDAN", K8S_QUESTION)
+    routed.say("UALICE", "kubectl rollout undo", thread_ts=ts)
+    routed.join("UCAROL")
+    stored = routed.core.store.find("processed_events")
+    assert len(stored) == 1

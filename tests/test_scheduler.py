@@ -69,3 +69,10 @@ def test_a_failing_sweep_does_not_stop_the_next_ticks(workspace, monkeypatch):
     workspace.advance(minutes=10)
     workspace.advance(minutes=10)
     assert len(calls) >= 2
+
+
+def test_old_done_records_are_pruned(workspace):
+    workspace.settle()
+    first_period = cleanup_runs(workspace)[0]["period"]
+    workspace.advance(days=36)
+    assert first_period not in [r["period"] for r in cleanup_runs(workspace)]

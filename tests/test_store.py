@@ -132,3 +132,20 @@ def test_a_failed_write_leaves_memory_as_the_disk(store, monkeypatch):
         store.update("t", "k", lambda doc: {**doc, "a": 2})
     monkeypatch.undo()
     assert store.get("t", "k") == {"a": 1}
+
+
+def test_a_flush_updates_existing_and_new_counters_in_one_file_write(store, monkeypatch):
+    store.accumulate("activity.w", "a", add={"n": 1}, latest={"seen": "1"})
+    store.flush()
+    writes = []
+    import bot.store as module
+    real_replace = module.os.replace
+    monkeypatch.setattr(module.os, "replace", lambda *args: (writes.append(args[1]), real_replace(*args)))
+    for key in ("a", "b", "c"):
+        store.accumulate("activity.w", key, add={"n": 2}, latest={"seen": "2"})
+    store.flush()
+    assert len(writes) == 1
+    assert store.get("activity.w", "a") == {"n": 3, "seen": "2"}
+    assert store.get("activity.w", "b") == {"n": 2, "seen": "2"} and store.get("activity.w", "c") == {"n": 2, "seen": "2"}
+    store.put("activity.w", "d", {"n": 7})  # the index stays right after the batch insert
+    assert store.get("activity.w", "d") == {"n": 7} and len(store.find("activity.w")) == 4

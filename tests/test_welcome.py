@@ -105,3 +105,12 @@ def test_a_slack_rate_limit_on_the_welcome_is_retried_after_retry_after(group):
     group.join("UALICE")
     posts = group.slack.wait_for("chat.postMessage", count=2, timeout=8)
     assert posts[0]["text"] == posts[1]["text"]
+
+
+def test_people_with_shared_declared_interests_are_suggested(group):
+    group.run("UBOB", "expertise add figma, accessibility")
+    group.join("UBOB")  # Bob is a member of the group
+    group.run("UCAROL", "expertise add accessibility")  # Carol declared her interests before joining
+    group.join("UCAROL")
+    welcome = group.slack.wait_for("chat.postMessage", count=2)[1]
+    assert "<@UBOB> (also into accessibility)" in blocks_text(welcome)

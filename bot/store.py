@@ -54,27 +54,6 @@ class Store(Protocol):
         """Documents whose top-level fields equal the given values (all of a table when none)."""
     def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None) -> None:
         """Buffered counter update: add to numeric fields, overwrite `latest` fields."""
-    def _apply_counters(self, table: str, changes: dict[str, tuple[dict, dict]]) -> None:
-        """One pass over the table for all its buffered changes, and one file write.
-
-        TinyDB rebuilds the whole table on every update call, so updating key by key would cost
-        (keys changed) x (table size) on every flush.
-        """
-        db, index = self._open(table)
-        docs = db.table("docs")
-        existing = {key: change for key, change in changes.items() if key in index}
-        new = [{**(_merge_pending(None, change) or {}), "_key": key} for key, change in changes.items() if key not in index]
-
-        def add_changes(doc):
-            merged = _merge_pending(dict(doc), existing[doc["_key"]])
-            doc.update(merged)
-        with db.storage.deferred():
-            if existing:
-                docs.update(add_changes, lambda doc: doc.get("_key") in existing)
-            if new:
-                for doc, doc_id in zip(new, docs.insert_multiple(new)):
-                    index[doc["_key"]] = doc_id
-
     def tables(self, prefix: str = "") -> list[str]: ...
     def drop_table(self, table: str) -> None: ...
     def flush(self) -> None: ...

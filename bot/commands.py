@@ -93,13 +93,13 @@ class CommunityCommands:
         sub = declared[name]
         if sub.audience in ("member", "owner") and group is None:
             return Reply(t(locale, "not_managed"))
-        if sub.audience == "owner" and not self._may_own(group, call.user_id):
+        if sub.audience == "owner" and not self.may_own(group, call.user_id):
             return Reply(t(locale, "owner_only", owners=people(group.owners)))
         if name in self.extra:
             return self.extra[name][1](call, group, rest.strip())
         return getattr(self, f"_{name}")(call, group, rest.strip())
 
-    def _may_own(self, group: Group, user_id: str) -> bool:
+    def may_own(self, group: Group, user_id: str) -> bool:
         return group.is_owner(user_id) or user_id in self.services.settings.admins
 
     def _usage(self, group: Group | None, name: str) -> Reply:
@@ -114,7 +114,7 @@ class CommunityCommands:
         for name, sub in self._declared().items():
             if sub.audience != "owner":
                 lines.append(t(locale, sub.help_key))
-            elif group and self._may_own(group, call.user_id) and sub.help_key not in owner_lines:
+            elif group and self.may_own(group, call.user_id) and sub.help_key not in owner_lines:
                 owner_lines.append(sub.help_key)
         if owner_lines:
             lines.append(t(locale, "help.owner_header"))

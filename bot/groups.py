@@ -75,7 +75,7 @@ class GroupService:
 
     def create(self, team_id: str, channel_id: str, owner_id: str, *, timezone: str | None = None) -> tuple[Group, bool]:
         """Make the channel a managed group; an existing group is returned untouched (never taken over)."""
-        settings = {"timezone": timezone} if timezone in _valid_timezones(timezone) else {}
+        settings = {"timezone": timezone} if _is_timezone(timezone) else {}
         candidate = Group(team_id, channel_id, [owner_id], settings=settings, created_by=owner_id, created_at=utc_iso(self.clock.now()))
         created = self.store.insert_if_absent(TABLE, group_key(team_id, channel_id), _to_doc(candidate))
         return (candidate if created else self.get(team_id, channel_id)), created
@@ -133,14 +133,11 @@ class GroupService:
         return self._change(group, settings={**group.settings, key: value}), value
 
 
-def _valid_timezones(name: str | None) -> set[str]:
-    if not name:
-        return set()
+def _is_timezone(name: str | None) -> bool:
     try:
-        GROUP_SETTINGS["timezone"].kind.parse(name)
+        return bool(name) and GROUP_SETTINGS["timezone"].kind.parse(name) == name
     except ValueError:
-        return set()
-    return {name}
+        return False
 
 
 def _to_doc(group: Group) -> dict:

@@ -58,7 +58,7 @@ def install(commands: CommunityCommands) -> None:
     def experts(call: Invocation, group: Group, rest: str) -> Reply:
         action, _, remainder = rest.partition(" ")
         if action in ("add", "remove"):
-            if not commands._may_own(group, call.user_id):
+            if not commands.may_own(group, call.user_id):
                 return Reply(t(group.locale, "owner_only", owners=", ".join(mention(o) for o in group.owners)))
             who, _, text = remainder.partition(" ")
             user_id, topics = parse_user(who), split_topics(text)

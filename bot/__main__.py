@@ -1,4 +1,8 @@
-"""`python -m bot` / `steward`: run the bot in the mode its settings choose."""
+"""`python -m bot` / `steward`: run the bot in the mode its settings choose.
+
+This entry point is the program's composition root: it is the one module of `bot/` allowed to
+reach the Slack front door (`handlers.runtime`); the import contract in pyproject.toml says so.
+"""
 from __future__ import annotations
 
 import logging
@@ -11,7 +15,8 @@ from .store import StoreError
 NO_SLACK_MESSAGE = """\
 Community Steward: no Slack settings were found, so it is not connected to any Slack workspace.
 (The local workspace in the browser, which needs no Slack, is coming in a later release.)
-To connect to Slack, create the app from manifest.yml (see README.md) and set, in the environment or in .env:
+To connect to Slack, create the app from manifest.yml (see README.md) and set, in the environment or in
+a file named .env in the directory you run the bot from:
   SLACK_BOT_TOKEN=xoxb-...      and either
   SLACK_APP_TOKEN=xapp-...      (Socket Mode, no public URL needed)
   SLACK_SIGNING_SECRET=...      (HTTP mode on PORT, default 3000, path /slack/events)
@@ -29,24 +34,24 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_SLACK_MESSAGE)
         return 0
 
+    from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
 
-    from .runtime import Steward
+    from handlers.runtime import Steward
     try:
         steward = Steward(settings)
     except StoreError as error:
         print(f"steward: data error: {error} (DATA_DIR={settings.data_dir})", file=sys.stderr)
         return 2
-    except SlackApiError as error:
-        code = error.response.get("error") if error.response is not None else error
-        print(f"steward: Slack refused the bot token ({code}): check SLACK_BOT_TOKEN and SLACK_API_URL", file=sys.stderr)
+    except (SlackApiError, BoltError) as error:
+        print(f"steward: Slack refused the bot token ({error}): check SLACK_BOT_TOKEN and SLACK_API_URL", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"steward: cannot reach Slack at {settings.api_url} ({error}); check SLACK_API_URL and the network", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # container stop: close the store cleanly
     try:
-        steward.start_scheduler()
+        steward.start()
         if settings.mode == "socket":
             logging.getLogger("steward").info("Socket Mode: connecting to Slack")
             steward.run_socket_mode()

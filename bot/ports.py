@@ -1,12 +1,19 @@
 """What the core needs from a chat platform, as small interfaces.
 
-The Slack adapter (handlers/slack_api.py) implements them with the Web API; a local workspace or
-a Teams adapter can implement them too, and the core does not change.
+The Slack adapter (`handlers/slack_api.py`) implements them with the Web API; a local workspace or
+a Teams adapter implements them too, and the core does not change.
+
+- `Directory`: who people are (bot? admin? time zone?) and who created a channel.
+- `Messenger`: the only way the core posts. It takes a `Post` (where, what, and an idempotency key)
+  and queues it durably; the outbox (`bot.outbox`) is the implementation.
+- `Transport`: how the outbox's delivery worker hands one post to the platform.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+
+from .messages import Message
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,7 @@ class Person:
     is_workspace_admin: bool = False  # admin or owner of the whole workspace
     timezone: str = "UTC"
     name: str = ""
+    deleted: bool = False
 
 
 class Directory(Protocol):
@@ -30,3 +38,55 @@ class PlatformError(RuntimeError):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
+
+
+@dataclass(frozen=True)
+class Post:
+    """One message to deliver once.
+
+    `key` is the idempotency key (`welcome:<team>:<channel>:<user>:<joined_at>`): a key is
+    delivered at most once, however often it is sent. Exactly one of `channel_id` (a group) and
+    `user_id` (a direct message) is set. `thread` is the platform id of the message to reply
+    under. `group` ("team:channel") names the managed group the post is about, for
+    `/community status` and for telling its owners when a post cannot be delivered.
+    `then` names a follow-up the core registered with the outbox, run once with the delivered
+    message's id (e.g. tracking the question `/community ask` posted).
+    """
+    key: str
+    team_id: str
+    message: Message
+    channel_id: str | None = None
+    user_id: str | None = None
+    thread: str | None = None
+    group: str | None = None
+    then: str | None = None
+    then_args: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if (self.channel_id is None) == (self.user_id is None):
+            raise ValueError("a post goes to a channel or to a person, not both")
+
+    @property
+    def destination(self) -> str:
+        return self.channel_id or f"dm:{self.user_id}"
+
+
+class Messenger(Protocol):
+    def send(self, post: Post) -> bool:
+        """Queue durably; False when this key was already queued or delivered (nothing to do)."""
+
+
+class DeliveryError(Exception):
+    """A delivery that did not happen. `permanent` ones are not retried (`channel_not_found`,
+    `not_in_channel`…); the others are, after `retry_after` seconds when the platform said so."""
+
+    def __init__(self, code: str, *, permanent: bool, retry_after: float | None = None):
+        super().__init__(code)
+        self.code = code
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Transport(Protocol):
+    def deliver(self, post: Post) -> str:
+        """Post it now; the platform's id of the new message. Raises DeliveryError."""

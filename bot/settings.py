@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Mapping
 
@@ -35,7 +36,12 @@ class Settings:
     admins: frozenset[str] = field(default_factory=frozenset)
     counter_flush_seconds: float = 5.0
     scheduler_tick_seconds: float = 15.0
+    delivery_give_up_seconds: float = 6 * 3600.0
     log_level: str = "INFO"
+
+    @property
+    def delivery_give_up_after(self) -> timedelta:
+        return timedelta(seconds=self.delivery_give_up_seconds)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env") -> Settings:
@@ -62,6 +68,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv_path: str | P
         admins=frozenset(a.strip() for a in env.get("STEWARD_ADMINS", "").split(",") if a.strip()),
         counter_flush_seconds=_positive_number("COUNTER_FLUSH_SECONDS", env.get("COUNTER_FLUSH_SECONDS", "5"), 0.1, 60),
         scheduler_tick_seconds=_positive_number("SCHEDULER_TICK_SECONDS", env.get("SCHEDULER_TICK_SECONDS", "15"), 0.05, 30),
+        delivery_give_up_seconds=_positive_number("DELIVERY_GIVE_UP_SECONDS", env.get("DELIVERY_GIVE_UP_SECONDS", "21600"), 1, 7 * 86400),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
     )
 

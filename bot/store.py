@@ -260,7 +260,7 @@ class TinyDBStore:
                     found[key] = _merge_pending(None, pending)
             return [doc for doc in found.values() if all(doc.get(f) == v for f, v in equals.items())]
 
-    def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None) -> None:
+    def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None, *, once=None) -> None:
         with self._lock:
             additions, latest_fields = self._pending.setdefault((table, key), ({}, {}))
             for name, amount in (add or {}).items():
@@ -344,3 +344,7 @@ def _merge_pending(doc: Doc | None, pending: tuple[dict, dict] | None) -> Doc | 
         merged[name] = merged.get(name, 0) + amount
     merged.update(copy.deepcopy(latest))
     return merged
+
+
+def open_store(settings) -> TinyDBStore:
+    return TinyDBStore(settings.data_dir, settings.counter_flush_seconds)

@@ -1,7 +1,7 @@
-"""Text normalisation for French and English Slack messages.
+"""Text normalisation for French and English chat messages.
 
-Used to turn a question and an expert's topics into comparable terms: Slack
-markup is removed, text is folded (lower case, no accents), split into words,
+Used to turn a question and an expert's topics into comparable terms: code,
+quotes and links are removed, text is folded (lower case, no accents), split into words,
 stop words are dropped and what is left is lightly stemmed so that
 "deployments", "deploying", "déploiement" and "déployer" meet on one stem.
 
@@ -12,52 +12,36 @@ since a message's language is not known word by word.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
-__all__ = ["strip_slack_markup", "fold", "tokens", "stem", "is_stop_word", "STOP_WORDS"]
+__all__ = ["strip_markup", "fold", "tokens", "stem", "is_stop_word", "STOP_WORDS"]
 
-# --- Slack markup -----------------------------------------------------------
+# --- Markup ---------------------------------------------------------------
+# Adapters hand the core plain text (platform tokens such as Slack's <@U123> or :smile: are
+# already turned into words or removed). What is left are the conventions every chat shares:
+# code in backticks, quoted lines starting with ">", and pasted links.
 
 _CODE_BLOCK = re.compile(r"```.*?```", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-# Quote markers arrive escaped ("&gt;") from Slack; ">>>" quotes the rest.
-_QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:&gt;|>)+[ \t]?")
-# <https://x|label>: the label is what the author typed, the URL is not.
-_LABELLED_LINK = re.compile(r"<(?:https?|mailto|ftp|tel|slack):[^|>]*\|([^>]*)>")
-# Whatever else sits in angle brackets is a special token: a bare link,
-# <@U123>, <#C123|name>, <!here>, <!subteam^S1|@team>, <!date^...|...>.
-_ANGLE_TOKEN = re.compile(r"<[^<>\s][^<>]*>")
-# :smile:, :+1::skin-tone-2:. Not preceded by a word character, so times like
-# "10:30:45" survive.
-_EMOJI = re.compile(r"(?<!\w)(?::[a-z0-9_+\-']+:)+(?!\w)")
-# Links pasted as plain text (tests, bots, unfurled copies).
+_QUOTE_MARKER = re.compile(r"(?m)^[ \t]*>+[ \t]?")
 _BARE_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.I)
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def strip_slack_markup(text: str, *, keep_newlines: bool = False) -> str:
-    """Remove what is Slack markup rather than the author's own words.
+def strip_markup(text: str, *, keep_newlines: bool = False) -> str:
+    """Remove what is not the author's own words: code, quote markers and links.
 
-    Code, links (a link's label is kept), mentions, broadcasts, emoji codes and
-    quote markers go; whitespace is collapsed. With ``keep_newlines`` line
-    breaks are kept (one per line, empty lines dropped) because the question
-    detector treats a line break as a sentence boundary.
+    Whitespace is collapsed. With ``keep_newlines`` line breaks are kept (one per line, empty
+    lines dropped) because the question detector treats a line break as a sentence boundary.
     """
     if not text:
         return ""
     text = _CODE_BLOCK.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)
     text = _QUOTE_MARKER.sub("", text)
-    text = _LABELLED_LINK.sub(lambda m: m.group(1), text)
-    text = _ANGLE_TOKEN.sub(" ", text)
-    text = _EMOJI.sub(" ", text)
     text = _BARE_URL.sub(" ", text)
-    # Unescape last so a literal "&lt;b&gt;" typed by the user is not taken
-    # for markup by the patterns above.
-    text = html.unescape(text)
     if keep_newlines:
         lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
         return "\n".join(line for line in lines if line)
@@ -212,7 +196,7 @@ _WORD = re.compile(r"[^\W_]+")
 def tokens(text: str) -> list[str]:
     """Topic terms of a message: markup stripped, folded, no stop words, stemmed."""
     out = []
-    for word in _WORD.findall(fold(strip_slack_markup(text))):
+    for word in _WORD.findall(fold(strip_markup(text))):
         if len(word) < 2 or word in STOP_WORDS:
             continue
         term = stem(word)

@@ -1,7 +1,3 @@
-"""Bolt listeners, grouped by what they react to; each module has `register(app, slack)`."""
-from . import commands, events, questions
-
-
-def register_all(app, slack) -> None:
-    for module in (events, commands, questions):
-        module.register(app, slack)
+"""The Slack adapter: Bolt listeners (one module per duty, named like the core package they call),
+Slack's text and Block Kit rendering, the Web API side (Directory, delivery Transport), and the
+front door that runs it all (`handlers.runtime`)."""

@@ -1,12 +1,11 @@
-"""The Slack Web API side of the adapter: the `Directory` port and posting, over one WebClient.
+"""The Slack Web API side of the adapter, over one WebClient: the `Directory` port (who people
+are) and the outbox's `Transport` (posting one message).
 
-Listeners and scheduled jobs both go through here. Answers that rarely change (a person's time
-zone, a channel's creator, the bot's own id) are cached for an hour so a busy channel does not
-spend Slack's rate limits on them.
+Answers that rarely change (a person's time zone, a channel's creator, the bot's own id) are
+cached for an hour so a busy channel does not spend Slack's rate limits on them.
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 
@@ -14,35 +13,45 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.ports import Person, PlatformError
+from bot.ports import DeliveryError, Person, PlatformError, Post
 from bot.settings import Settings
 
-log = logging.getLogger(__name__)
+from .blocks import fallback, message_blocks
+
 CACHE_SECONDS = 3600
+# Slack's answers that no retry will change; anything else (ratelimited, internal_error,
+# fatal_error, service_unavailable, request_timeout…) is worth another try later.
+PERMANENT_ERRORS = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled", "cannot_dm_bot",
+    "msg_too_long", "no_text", "invalid_blocks", "invalid_blocks_format", "too_many_attachments",
+    "restricted_action", "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel", "ekm_access_denied", "messages_tab_disabled",
+    "invalid_auth", "not_authed", "account_inactive", "token_revoked", "no_permission", "missing_scope",
+    "team_access_not_granted", "invalid_arguments", "thread_not_found",
+})
 
 
 def build_web_client(settings: Settings) -> WebClient:
-    """One client for the app: `SLACK_API_URL`, and retries on connection errors and HTTP 429.
-
-    The 429 handler sleeps for Slack's `Retry-After`; it only ever runs after `ack()`, in a
-    listener or a job thread, never while Slack waits for our acknowledgement.
-    """
+    """The client for lookups (users.info, conversations.info): short retries on connection
+    errors and 429, since a listener or a sweep waits for the answer."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)],
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=2)],
     )
 
 
-class SlackGateway:
+def build_delivery_client(settings: Settings) -> WebClient:
+    """The client for posting: no retries of its own. The outbox's delivery worker retries, with
+    backoff, for hours, and paces channels; retries here would only hide what happened."""
+    return WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=15, retry_handlers=[])
+
+
+class SlackDirectory:
     def __init__(self, client: WebClient):
         self.client = client
         self._cache: dict[tuple, tuple[float, object]] = {}
         self._lock = threading.Lock()
-
-    def client_for(self, team_id: str) -> WebClient:
-        # One workspace per deployment today; an installation store will pick the token per team.
-        return self.client
 
     def _cached(self, key: tuple, fetch):
         with self._lock:
@@ -54,38 +63,61 @@ class SlackGateway:
             self._cache[key] = (time.monotonic() + CACHE_SECONDS, value)
         return value
 
-    def _call(self, team_id: str, method: str, **kwargs) -> dict:
+    def _call(self, method: str, **kwargs) -> dict:
         try:
-            return getattr(self.client_for(team_id), method)(**kwargs).data
+            return getattr(self.client, method)(**kwargs).data
         except SlackApiError as error:
             raise PlatformError(error.response.get("error", "unknown_error") if error.response is not None else "unknown_error") from error
 
-    # --- Directory port ---------------------------------------------------------------------
     def person(self, team_id: str, user_id: str) -> Person:
         def fetch() -> Person:
-            user = self._call(team_id, "users_info", user=user_id)["user"]
+            user = self._call("users_info", user=user_id)["user"]
             return Person(
                 user_id=user_id,
                 is_bot=bool(user.get("is_bot")) or user_id == "USLACKBOT",
                 is_workspace_admin=bool(user.get("is_admin") or user.get("is_owner")),
                 timezone=user.get("tz") or "UTC",
                 name=user.get("real_name") or user.get("name", ""),
+                deleted=bool(user.get("deleted")),
             )
         return self._cached(("person", team_id, user_id), fetch)
 
     def channel_creator(self, team_id: str, channel_id: str) -> str | None:
         return self._cached(("creator", team_id, channel_id),
-                            lambda: self._call(team_id, "conversations_info", channel=channel_id)["channel"].get("creator"))
+                            lambda: self._call("conversations_info", channel=channel_id)["channel"].get("creator"))
 
     def bot_user_id(self, team_id: str) -> str:
-        return self._cached(("bot", team_id), lambda: self._call(team_id, "auth_test")["user_id"])
+        return self._cached(("bot", team_id), lambda: self._call("auth_test")["user_id"])
 
-    # --- posting ------------------------------------------------------------------------------
-    def post(self, team_id: str, channel: str, text: str, blocks: list | None = None, thread_ts: str | None = None) -> str:
-        """Post and return the message ts. `text` is always sent: it is the notification fallback."""
-        arguments = {"channel": channel, "text": text}
-        if blocks:
-            arguments["blocks"] = [b.to_dict() if hasattr(b, "to_dict") else b for b in blocks]
-        if thread_ts:
-            arguments["thread_ts"] = thread_ts
-        return self._call(team_id, "chat_postMessage", **arguments)["ts"]
+
+class SlackTransport:
+    """Renders a post to mrkdwn + Block Kit and sends it with chat.postMessage, once."""
+
+    def __init__(self, client: WebClient):
+        self.client = client
+
+    def deliver(self, post: Post) -> str:
+        arguments = {"channel": post.channel_id or post.user_id, "text": fallback(post.message),
+                     "blocks": [block.to_dict() for block in message_blocks(post.message)]}
+        if post.thread:
+            arguments["thread_ts"] = post.thread
+        try:
+            return self.client.chat_postMessage(**arguments)["ts"]
+        except SlackApiError as error:
+            response = error.response
+            code = (response.get("error") if response is not None and isinstance(response.data, dict) else None) or f"http_{getattr(response, 'status_code', '?')}"
+            retry_after = _retry_after(response)
+            raise DeliveryError(code, permanent=code in PERMANENT_ERRORS, retry_after=retry_after) from None
+        except (OSError, TimeoutError) as error:  # connection refused or reset, DNS, timeout
+            raise DeliveryError(type(error).__name__, permanent=False) from None
+
+
+def _retry_after(response) -> float | None:
+    if response is None or response.status_code != 429:
+        return None
+    values = response.headers.get("Retry-After") or response.headers.get("retry-after")
+    value = values[0] if isinstance(values, list) else values
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 1.0

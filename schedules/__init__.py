@@ -5,15 +5,17 @@ injectable clock what is due and the store what was already done. So:
 - the store is the source of truth: a restarted bot rebuilds the same jobs (stable ids,
   `replace_existing`) and finds due work where it left it, nothing lives only in the job store;
 - tests and the local workspace fast-forward by moving the clock, not by waiting;
-- a durable done-record per job and period (`once_per_period`) makes a run idempotent, so a
-  restart, a misfire catch-up or an overlapping run never posts twice.
+- a durable done-record per job, group and calendar period (`once_per_period`, periods from
+  `bot.periods` in the group's time zone) makes a run idempotent: a restart, a misfire catch-up or
+  an overlapping run never posts twice.
+Jobs receive the core (`bot.assembly.Core`) and post only through its Messenger.
 APScheduler 3 must never share a job store between processes: one scheduler per deployment.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -24,6 +26,8 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 JOB_RUNS = "job_runs"
+# APScheduler logs two INFO lines per job and tick (tens of thousands a day): keep its warnings only.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -35,20 +39,15 @@ class Sweep:
 def once_per_period(store: Store, clock: Clock, job_id: str, period_key: str, work: Callable[[], object]) -> bool:
     """Run `work` unless a run of `job_id` for `period_key` is recorded; True when it ran.
 
-    The record is written before the work (at most once): after a crash mid-run the period is
-    skipped rather than its posts repeated.
+    `period_key` names the group and its calendar period (`T1:C1:2026-W48`). The record is written
+    before the work, and the work only queues posts with keys of their own in the outbox, so a
+    crash mid-run never posts twice.
     """
     record = {"job_id": job_id, "period": period_key, "started_at": utc_iso(clock.now())}
     if not store.insert_if_absent(JOB_RUNS, f"{job_id}:{period_key}", record):
         return False
     work()
     return True
-
-
-def period_start(moment: datetime, length: timedelta) -> str:
-    """The key of the fixed-length period (aligned on the Unix epoch) holding `moment`."""
-    seconds = int(moment.timestamp()) // int(length.total_seconds()) * int(length.total_seconds())
-    return utc_iso(datetime.fromtimestamp(seconds, tz=timezone.utc))
 
 
 class StewardScheduler:
@@ -85,6 +84,3 @@ class StewardScheduler:
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
-
-    def job_ids(self) -> list[str]:
-        return sorted(job.id for job in self.scheduler.get_jobs())

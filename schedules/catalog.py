@@ -1,9 +1,8 @@
-"""Every sweep the bot runs; a feature with timed work adds its sweep here."""
+"""Every sweep the bot runs; a duty with timed work adds its sweeps here."""
 from __future__ import annotations
 
-from .maintenance import cleanup_processed_events
-from .questions import archive_stale_questions, question_ladder
+from . import maintenance, questions
 
 
-def all_sweeps(slack) -> list:
-    return [cleanup_processed_events(slack.core), question_ladder(slack), archive_stale_questions(slack.core)]
+def all_sweeps(core) -> list:
+    return [*maintenance.sweeps(core), *questions.sweeps(core)]

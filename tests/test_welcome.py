@@ -60,7 +60,7 @@ def test_a_member_who_rejoins_soon_is_welcomed_back_briefly(group):
     group.advance(days=2)
     group.join("UALICE")
     first, second = group.slack.wait_for("chat.postMessage", count=2)
-    assert second["text"] == "Welcome back to <#C1>, <@UALICE>! :wave: Good to see you again."
+    assert second["text"] == "Welcome back to <#C1>, <@UALICE>! 👋 Good to see you again."
     assert "People you might like to meet" not in blocks_text(second)
 
 

@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 from bot.clock import FakeClock
-from bot.runtime import Steward
+from handlers.runtime import Steward
 from bot.settings import Settings
 
 from .slack_emulator import SlackEmulator
@@ -36,9 +36,9 @@ class Workspace:
     # --- lifecycle ----------------------------------------------------------------------------
     def start(self) -> "Workspace":
         self.steward = Steward(self.settings, clock=self.clock)
+        self.steward.start()
         server = self.steward.serve_http(host="127.0.0.1", port=0, block=False)
-        self.steward.start_scheduler()
-        self.sender = SlackSender(f"http://127.0.0.1:{server.server_address[1]}/slack/events", SIGNING_SECRET,
+        self.sender = SlackSender(f"http://127.0.0.1:{server.port}/slack/events", SIGNING_SECRET,
                                   response_url_base=self.slack.hooks_url)
         return self
 
@@ -53,13 +53,13 @@ class Workspace:
 
     @property
     def core(self):
-        return self.steward.slack.core
+        return self.steward.core
 
     def settle(self, ticks: int = 4) -> None:
         """Let listeners finish and the scheduler take a few ticks."""
-        self.steward.listeners.wait_idle()
+        self.steward.wait_idle()
         time.sleep(TICK_SECONDS * ticks)
-        self.steward.listeners.wait_idle()
+        self.steward.wait_idle()
 
     def advance(self, **delta) -> None:
         self.clock.advance(timedelta(**delta))
@@ -78,19 +78,19 @@ class Workspace:
 
     def join(self, user: str, channel: str = "C1", **kwargs):
         response = self.sender.event(member_joined_event(channel, user), **kwargs)
-        self.steward.listeners.wait_idle()
+        self.steward.wait_idle()
         return response
 
     def leave(self, user: str, channel: str = "C1"):
         response = self.sender.event(member_left_event(channel, user))
-        self.steward.listeners.wait_idle()
+        self.steward.wait_idle()
         return response
 
     def say(self, user: str, text: str, channel: str = "C1", thread_ts: str | None = None, **kwargs) -> str:
         ts = new_ts()
         response = self.sender.event(message_event(channel, user, text, ts=ts, thread_ts=thread_ts), **kwargs)
         assert response.status == 200, response.body
-        self.steward.listeners.wait_idle()
+        self.steward.wait_idle()
         return ts
 
     def click(self, action_id: str, value: str, user: str, channel: str = "C1") -> str | None:
@@ -98,7 +98,7 @@ class Workspace:
         before = len(self.slack.calls_to("response_url"))
         response = self.sender.block_action(action_id, value, user_id=user, channel_id=channel, message_ts=value)
         assert response.status == 200, response.body
-        self.steward.listeners.wait_idle()
+        self.steward.wait_idle()
         replies = self.slack.calls_to("response_url")
         return replies[before]["text"] if len(replies) > before else None
 

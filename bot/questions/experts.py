@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .clock import Clock, parse_iso, utc_iso
+from ..clock import Clock, parse_iso, utc_iso
 from .ranking import rank
-from .store import Store
-from .text import tokens
+from ..store import Store
+from ..text import fold, strip_markup, tokens
 
 TABLE = "experts"
 TOPIC_WEIGHT = 3.0
@@ -90,6 +90,10 @@ class ExpertService:
             kept = [topic for topic in doc["assigned"].get(channel_id, []) if topic not in topics]
             doc["assigned"][channel_id] = kept
         self._change(team_id, user_id, apply)
+
+    def declared_topics(self, team_id: str) -> list[tuple[str, list[str]]]:
+        """(user, topics they declared) for everyone in the workspace who declared some."""
+        return [(doc["user_id"], doc["topics"]) for doc in self.store.find(TABLE, team_id=team_id) if doc.get("topics")]
 
     def set_opted_out(self, team_id: str, user_id: str, opted_out: bool) -> None:
         self._change(team_id, user_id, lambda doc: doc.update(opted_out=opted_out))
@@ -189,9 +193,8 @@ def _penalty(doc: dict, weights: dict[str, float], query: list[str]) -> float:
 
 def _surface_words(text: str) -> dict[str, str]:
     """term → a readable word that produced it, to say "similar questions about deployments"."""
-    from .text import fold, strip_slack_markup
     surface: dict[str, str] = {}
-    for word in fold(strip_slack_markup(text)).replace("'", " ").split():
+    for word in fold(strip_markup(text)).replace("'", " ").split():
         word = "".join(ch for ch in word if ch.isalnum())
         for term in tokens(word):
             surface.setdefault(term, word)

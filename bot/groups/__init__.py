@@ -1,17 +1,24 @@
-"""Managed groups: one per channel the bot looks after, with owners, purpose, welcome and settings."""
+"""Managed groups: one per channel the bot looks after, with owners, purpose, rules and settings.
+
+Seed: a group has owners and co-owners who "spend about an hour a week" on it; the bot helps them.
+The commands that manage a group (`setup`, `owners`, `purpose`, `rules`, `locale`, `config`) are
+in `bot.groups.commands`.
+"""
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clock import Clock, utc_iso
+from ..clock import Clock, utc_iso
+from ..i18n import DEFAULT_LOCALE, LOCALES
+from ..store import Store
 from .config import GROUP_SETTINGS, effective_settings, parse_setting
-from .i18n import DEFAULT_LOCALE, LOCALES
-from .store import Store
 
 TABLE = "groups"
-WELCOME_PLACEHOLDERS = frozenset({"user", "group", "purpose", "owners"})
+# Owner-written texts are shown in every welcome; bounded so a welcome always fits one message
+# (Slack takes 3,000 characters per section; the adapter splits longer ones anyway).
+MAX_PURPOSE = 600
+MAX_RULES = 1000
 
 
 def group_key(team_id: str, channel_id: str) -> str:
@@ -32,6 +39,10 @@ class Group:
     created_at: str = ""
 
     @property
+    def key(self) -> str:
+        return group_key(self.team_id, self.channel_id)
+
+    @property
     def config(self) -> dict[str, Any]:
         return effective_settings(self.settings)
 
@@ -39,21 +50,10 @@ class Group:
         return user_id in self.owners
 
 
-class TemplateError(ValueError):
-    def __init__(self, name: str):
-        super().__init__(name)
-        self.name = name
-
-
-def check_welcome_template(template: str) -> None:
-    """Refuse placeholders we cannot fill, so a typo is caught when set, not at the next join."""
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
-    except ValueError:
-        raise TemplateError("{") from None
-    for name in fields:
-        if name not in WELCOME_PLACEHOLDERS:
-            raise TemplateError(name)
+class TooLong(ValueError):
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
 
 
 def may_set_up(user_id: str, *, channel_creator: str | None, user_is_workspace_admin: bool, steward_admins: frozenset[str]) -> bool:
@@ -61,9 +61,10 @@ def may_set_up(user_id: str, *, channel_creator: str | None, user_is_workspace_a
 
 
 class GroupService:
-    def __init__(self, store: Store, clock: Clock):
+    def __init__(self, store: Store, clock: Clock, admins: frozenset[str] = frozenset()):
         self.store = store
         self.clock = clock
+        self.admins = admins
 
     def get(self, team_id: str, channel_id: str) -> Group | None:
         doc = self.store.get(TABLE, group_key(team_id, channel_id))
@@ -73,29 +74,34 @@ class GroupService:
         docs = self.store.find(TABLE, team_id=team_id) if team_id else self.store.find(TABLE)
         return [Group(**doc) for doc in docs]
 
+    def may_own(self, group: Group, user_id: str) -> bool:
+        """Owners and the deployment's admins (`STEWARD_ADMINS`) may act as owners."""
+        return group.is_owner(user_id) or user_id in self.admins
+
     def create(self, team_id: str, channel_id: str, owner_id: str, *, timezone: str | None = None) -> tuple[Group, bool]:
         """Make the channel a managed group; an existing group is returned untouched (never taken over)."""
         settings = {"timezone": timezone} if _is_timezone(timezone) else {}
         candidate = Group(team_id, channel_id, [owner_id], settings=settings, created_by=owner_id, created_at=utc_iso(self.clock.now()))
-        created = self.store.insert_if_absent(TABLE, group_key(team_id, channel_id), _to_doc(candidate))
+        created = self.store.insert_if_absent(TABLE, group_key(team_id, channel_id), dict(candidate.__dict__))
         return (candidate if created else self.get(team_id, channel_id)), created
 
-    def _change(self, group: Group, **changes) -> Group:
-        def apply(doc):
+    def _change(self, group: Group, apply) -> Group:
+        def change(doc):
             if doc is None:
                 raise LookupError("group was removed")
-            doc.update(changes)
+            apply(doc)
             return doc
-        return Group(**self.store.update(TABLE, group_key(group.team_id, group.channel_id), apply))
+        return Group(**self.store.update(TABLE, group.key, change))
 
     def add_owner(self, group: Group, user_id: str) -> bool:
+        added = []
+
         def apply(doc):
             if user_id not in doc["owners"]:
                 doc["owners"].append(user_id)
-            return doc
-        before = self.get(group.team_id, group.channel_id)
-        self.store.update(TABLE, group_key(group.team_id, group.channel_id), apply)
-        return user_id not in before.owners
+                added.append(user_id)
+        self._change(group, apply)
+        return bool(added)
 
     def remove_owner(self, group: Group, user_id: str) -> str:
         """'removed', 'not_owner' or 'last' (a group keeps at least one owner)."""
@@ -109,28 +115,33 @@ class GroupService:
             else:
                 doc["owners"].remove(user_id)
                 outcome["result"] = "removed"
-            return doc
-        self.store.update(TABLE, group_key(group.team_id, group.channel_id), apply)
+        self._change(group, apply)
         return outcome["result"]
 
     def set_purpose(self, group: Group, purpose: str) -> Group:
-        return self._change(group, purpose=purpose.strip())
+        return self._set_text(group, "purpose", purpose, MAX_PURPOSE)
 
     def set_rules(self, group: Group, rules: str) -> Group:
-        return self._change(group, rules=rules.strip())
+        return self._set_text(group, "rules", rules, MAX_RULES)
 
-    def set_welcome_template(self, group: Group, template: str) -> Group:
-        check_welcome_template(template)
-        return self._change(group, welcome_template=template.strip())
+    def set_welcome_template(self, group: Group, template: str | None) -> Group:
+        """None goes back to the catalogue's default; templates are checked by `bot.welcome`."""
+        return self._change(group, lambda doc: doc.update(welcome_template=template))
+
+    def _set_text(self, group: Group, name: str, value: str, limit: int) -> Group:
+        value = value.strip()
+        if len(value) > limit:
+            raise TooLong(limit)
+        return self._change(group, lambda doc: doc.update({name: value}))
 
     def set_locale(self, group: Group, locale: str) -> Group:
         if locale not in LOCALES:
             raise ValueError(locale)
-        return self._change(group, locale=locale)
+        return self._change(group, lambda doc: doc.update(locale=locale))
 
     def set_setting(self, group: Group, key: str, raw_value: str) -> tuple[Group, Any]:
         value = parse_setting(key, raw_value)  # raises ConfigError with the accepted values
-        return self._change(group, settings={**group.settings, key: value}), value
+        return self._change(group, lambda doc: doc["settings"].update({key: value})), value
 
 
 def _is_timezone(name: str | None) -> bool:
@@ -138,7 +149,3 @@ def _is_timezone(name: str | None) -> bool:
         return bool(name) and GROUP_SETTINGS["timezone"].kind.parse(name) == name
     except ValueError:
         return False
-
-
-def _to_doc(group: Group) -> dict:
-    return dict(group.__dict__)

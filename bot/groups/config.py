@@ -1,34 +1,36 @@
 """Group settings that owners change with `/community config <key> <value>`.
 
-Each setting has a kind (how it is written and checked), a default and a help key in the message
-catalogues. Later features add their knobs to `GROUP_SETTINGS`; `help` and `config` list them all.
+Each setting has a kind (how it is written and checked, with its bounds), a default and help in
+the message catalogues. Later features add their knobs to `GROUP_SETTINGS`; `help` and `config`
+list them all. A value out of bounds is refused when set, with the accepted range, so it can never
+break a later sweep (a 1000-day wait, a duration that overflows).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, available_timezones
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTE, HOUR, DAY = 60, 3600, 86400
 
 
 class ConfigError(ValueError):
-    """A value that does not fit; `accepted` tells the user what would."""
+    """A value that does not fit; `accepted` is the catalogue key (and values) saying what would."""
 
-    def __init__(self, key: str, accepted: str):
-        super().__init__(f"{key}: expected {accepted}")
+    def __init__(self, key: str, accepted: tuple[str, dict]):
+        super().__init__(f"{key}: expected {accepted[0]}")
         self.key = key
         self.accepted = accepted
 
 
-_DURATION = re.compile(r"^(\d+)\s*([smhd])$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DURATION = re.compile(r"^(\d{1,9})\s*([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": MINUTE, "h": HOUR, "d": DAY}
 
 
 def parse_duration(text: str) -> int:
-    """'30s', '20m', '2h', '3d' → seconds."""
+    """'30s', '20m', '2h', '3d' → seconds (at most nine digits, so it never overflows)."""
     match = _DURATION.match(text.strip().lower())
     if not match or int(match.group(1)) == 0:
         raise ValueError(text)
@@ -92,16 +94,19 @@ def parse_timezone(text: str) -> str:
 
 @dataclass(frozen=True)
 class SettingKind:
-    accepted: str  # shown to the user when a value does not fit
     parse: Callable[[str], Any]
+    accepted: str  # catalogue key telling the user what fits
+    accepted_values: dict = field(default_factory=dict)
     show: Callable[[Any], str] = str
 
 
-DURATION = SettingKind("a duration such as 30s, 20m, 2h or 3d", parse_duration, format_duration)
-TIME_RANGE = SettingKind("a time range HH:MM-HH:MM in the group's time zone, such as 09:00-18:00", parse_time_range)
-WEEK_DAYS = SettingKind("days such as mon-fri or mon,wed,fri", parse_days)
-ON_OFF = SettingKind("on or off", parse_bool, lambda value: "on" if value else "off")
-TIMEZONE = SettingKind("an IANA time zone such as Europe/Paris or America/New_York", parse_timezone)
+def duration(low: int, high: int) -> SettingKind:
+    def parse(text: str) -> int:
+        seconds = parse_duration(text)
+        if not low <= seconds <= high:
+            raise ValueError(text)
+        return seconds
+    return SettingKind(parse, "accepted.duration", {"low": format_duration(low), "high": format_duration(high)}, format_duration)
 
 
 def choice(*options: str) -> SettingKind:
@@ -109,7 +114,7 @@ def choice(*options: str) -> SettingKind:
         if text.strip().lower() not in options:
             raise ValueError(text)
         return text.strip().lower()
-    return SettingKind(" or ".join(options), parse)
+    return SettingKind(parse, "accepted.choice", {"options": " | ".join(options)})
 
 
 def whole_number(low: int, high: int) -> SettingKind:
@@ -117,7 +122,13 @@ def whole_number(low: int, high: int) -> SettingKind:
         if not text.strip().isdigit() or not low <= int(text) <= high:
             raise ValueError(text)
         return int(text)
-    return SettingKind(f"a whole number from {low} to {high}", parse)
+    return SettingKind(parse, "accepted.number", {"low": str(low), "high": str(high)})
+
+
+TIME_RANGE = SettingKind(parse_time_range, "accepted.time_range")
+WEEK_DAYS = SettingKind(parse_days, "accepted.days")
+ON_OFF = SettingKind(parse_bool, "accepted.on_off", show=lambda value: "on" if value else "off")
+TIMEZONE = SettingKind(parse_timezone, "accepted.timezone")
 
 
 @dataclass(frozen=True)
@@ -130,27 +141,26 @@ GROUP_SETTINGS: dict[str, GroupSetting] = {
     "timezone": GroupSetting(TIMEZONE, "UTC"),
     "welcome_in": GroupSetting(choice("channel", "dm"), "channel"),
     "welcome_suggestions": GroupSetting(whole_number(0, 3), 3),
-    "rejoin_window": GroupSetting(DURATION, 30 * 86400),
-    # Question routing (unanswered questions reach experts).
+    "rejoin_window": GroupSetting(duration(HOUR, 365 * DAY), 30 * DAY),
+    # Question routing (unanswered questions reach experts). Waits count working time only, so a
+    # week of working time is already about a month of calendar time.
     "question_routing": GroupSetting(ON_OFF, True),
-    "first_wait": GroupSetting(DURATION, 30 * 60),
-    "second_wait": GroupSetting(DURATION, 2 * 3600),
-    "owners_wait": GroupSetting(DURATION, 4 * 3600),
+    "first_wait": GroupSetting(duration(MINUTE, 7 * DAY), 30 * MINUTE),
+    "second_wait": GroupSetting(duration(MINUTE, 7 * DAY), 2 * HOUR),
+    "owners_wait": GroupSetting(duration(MINUTE, 14 * DAY), 4 * HOUR),
     "expert_daily_cap": GroupSetting(whole_number(1, 50), 3),
     "working_hours": GroupSetting(TIME_RANGE, "09:00-18:00"),
     "working_days": GroupSetting(WEEK_DAYS, "mon,tue,wed,thu,fri"),
-    "resolve_nudge": GroupSetting(DURATION, 2 * 86400),
+    "resolve_nudge": GroupSetting(duration(HOUR, 30 * DAY), 2 * DAY),
 }
 
 
 def parse_setting(key: str, raw: str) -> Any:
-    setting = GROUP_SETTINGS.get(key)
-    if setting is None:
-        raise ConfigError(key, "one of " + ", ".join(sorted(GROUP_SETTINGS)))
+    setting = GROUP_SETTINGS[key]
     try:
         return setting.kind.parse(raw)
     except (ValueError, KeyError):
-        raise ConfigError(key, setting.kind.accepted) from None
+        raise ConfigError(key, (setting.kind.accepted, setting.kind.accepted_values)) from None
 
 
 def show_setting(key: str, value: Any) -> str:

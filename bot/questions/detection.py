@@ -1,8 +1,8 @@
-"""Does a top-level Slack message ask a question? (French and English)
+"""Does a top-level chat message ask a question? (French and English)
 
 A message asks when one of its sentences does. A sentence asks when either
 
-* it ends with "?" (after Slack markup, emoji and closing punctuation such as
+* it ends with "?" (after code, emoji and closing punctuation such as
   ")" or "!" are set aside) and has at least two words: a lone "Really?" or
   "Quoi ?" is a reaction, not something to route to an expert; or
 * it starts, once greetings ("hi all", "bonjour à tous") are skipped, with a
@@ -34,13 +34,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.text import fold, strip_slack_markup
+from ..text import fold, strip_markup
 
 __all__ = ["looks_like_question", "question_summary"]
 
 # --- Cleaning and sentence splitting ----------------------------------------
 
-_QUOTED_LINE = re.compile(r"^[ \t]*(?:&gt;|>)")
+_QUOTED_LINE = re.compile(r"^[ \t]*>")
 _THREAD_MARK = re.compile(r"\U0001F9F5|:thread:")
 # Text emoticons; the lookarounds keep "10:30" and "re:Deploy" intact.
 _EMOTICON = re.compile(r"(?<![\w:/])[:;=]-?[()DPpOo3/\\|\]\[]+(?![\w])")
@@ -64,11 +64,11 @@ def _drop_symbols(text: str) -> str:
 def _clean_lines(text: str) -> list[str]:
     lines = []
     for line in text.splitlines():
-        if line.lstrip().startswith(("&gt;&gt;&gt;", ">>>")):
-            break  # Slack's ">>>" quotes everything after it
+        if line.lstrip().startswith(">>>"):
+            break  # ">>>" quotes everything after it
         if not _QUOTED_LINE.match(line):
             lines.append(line)
-    cleaned = strip_slack_markup("\n".join(lines), keep_newlines=True)
+    cleaned = strip_markup("\n".join(lines), keep_newlines=True)
     cleaned = _EMOTICON.sub(" ", _drop_symbols(cleaned)).translate(_APOSTROPHES)
     return [line for line in cleaned.splitlines() if line.strip()]
 

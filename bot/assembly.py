@@ -1,0 +1,71 @@
+"""The neutral assembly: store, clock, directory and messenger in; the core's services out.
+
+No platform here. A front door (the Slack one is `handlers.runtime`; a Teams one later) builds the
+platform pieces (a `Directory`, a delivery `Transport`), calls `build_core`, registers its
+listeners against `Core`, and hands `Core` to the scheduled sweeps (`schedules`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .clock import Clock
+from .commands import CommandRegistry
+from .groups import GroupService
+from .groups import commands as group_commands
+from .home import HomeService
+from .i18n import t
+from .messages import ChannelRef, Code, Message
+from .outbox import Outbox
+from .outbox import commands as outbox_commands
+from .ports import Directory, Post
+from .questions import TRACK_ASKED, QuestionService
+from .questions import commands as question_commands
+from .questions.experts import ExpertService
+from .settings import Settings
+from .store import Store
+from .welcome import WelcomeService
+from .welcome import commands as welcome_commands
+
+FAILURE_REPORT = "delivery-failed"
+
+
+@dataclass
+class Core:
+    settings: Settings
+    store: Store
+    clock: Clock
+    directory: Directory
+    outbox: Outbox  # the Messenger port
+    groups: GroupService
+    experts: ExpertService
+    welcome: WelcomeService
+    questions: QuestionService
+    home: HomeService
+    commands: CommandRegistry
+
+    def report_failure(self, doc: dict, reason: str) -> None:
+        """Tell a group's owners, by direct message, about a post that could not be delivered."""
+        if doc["key"].startswith(FAILURE_REPORT + ":") or not doc.get("group"):
+            return  # never report a report: that could loop while the platform is down
+        team_id, _, channel_id = doc["group"].partition(":")
+        group = self.groups.get(team_id, channel_id)
+        if group is None:
+            return
+        message = Message.of(t(group.locale, "status.report", group=ChannelRef(channel_id), what=Code(doc["key"].split(":")[0]),
+                               reason=Code(reason)))
+        for owner in group.owners:
+            self.outbox.send(Post(key=f"{FAILURE_REPORT}:{doc['key']}:{owner}", team_id=team_id, user_id=owner,
+                                  message=message, group=group.key))
+
+
+def build_core(settings: Settings, store: Store, clock: Clock, directory: Directory, outbox: Outbox) -> Core:
+    groups = GroupService(store, clock, settings.admins)
+    experts = ExpertService(store, clock)
+    questions = QuestionService(store, clock, groups, experts, directory, outbox)
+    core = Core(settings=settings, store=store, clock=clock, directory=directory, outbox=outbox, groups=groups,
+                experts=experts, welcome=WelcomeService(store, clock, directory, outbox, experts), questions=questions,
+                home=HomeService(groups), commands=CommandRegistry(groups))
+    outbox.on_delivered(TRACK_ASKED, questions.track_asked)
+    for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
+        duty.install(core.commands, core)
+    return core

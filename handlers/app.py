@@ -1,0 +1,94 @@
+"""The Bolt app: how Slack requests reach the core.
+
+Bolt settings, chosen deliberately:
+- `process_before_response=True`: the HTTP answer (or the Socket Mode ack) is sent only after the
+  listener returns. Event listeners do nothing but journal the event (`handlers.inbox`), so Slack's
+  200 means "on disk" and never waits for the work itself, which runs on the inbox's lanes.
+- Interactive requests (the command, buttons, shortcuts, the App Home) use Bolt's lazy listeners:
+  `ack` is called inline at once, the work runs on `listener_executor`, which is their own lane (no
+  event ever runs there), so they are acknowledged within Slack's 3 s whatever the event backlog.
+- `client`: one WebClient built for `SLACK_API_URL`, so Bolt's own calls (auth.test,
+  `respond`, `client.views_publish`) go where the bot's do.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.assembly import Core
+from bot.i18n import t
+from bot.inbox import Inbox
+from bot.settings import Settings
+
+from . import commands, home, questions
+from .inbox import ROUTES, accept_event
+from .mrkdwn import render
+
+log = logging.getLogger(__name__)
+
+
+class _ClientGivenFilter(logging.Filter):
+    """Bolt warns that `SLACK_BOT_TOKEN` in the environment is unused when a client is given; the
+    client carries that very token (and the API URL), so the warning is only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "token` will be unused" not in record.getMessage()
+
+
+def build_slack_app(settings: Settings, core: Core, inbox: Inbox, client: WebClient, interactive_lane: Executor) -> App:
+    logging.getLogger("slack_bolt.App").addFilter(_ClientGivenFilter())
+    app = App(
+        client=client,
+        signing_secret=settings.signing_secret or "",
+        # Socket Mode requests come over an authenticated WebSocket and carry no signature.
+        request_verification_enabled=settings.mode == "http",
+        process_before_response=True,
+        listener_executor=interactive_lane,
+    )
+
+    @app.middleware
+    def resolve_group(context, body, next):
+        """The managed group of an interactive request's channel, for its listener (None: not
+        managed). Events are resolved when applied, so their ack never waits for the store."""
+        if body.get("type") != "event_callback" and context.get("channel_id") and context.get("team_id"):
+            context["group"] = core.groups.get(context["team_id"], context["channel_id"])
+        next()
+
+    def interactive(listener, needs_group: bool = True) -> dict:
+        return {"ack": _ack_now, "lazy": [_on_interactive_lane(core, listener, needs_group)]}
+
+    for event_type in ROUTES:
+        app.event(event_type)(journal_into(inbox))
+    for duty in (commands, questions, home):
+        duty.register(app, interactive)
+    return app
+
+
+def journal_into(inbox: Inbox):
+    def journal_event(body, context):
+        accept_event(body, context, inbox)
+    return journal_event
+
+
+def _ack_now(ack) -> None:
+    ack()
+
+
+def _on_interactive_lane(core: Core, listener, needs_group: bool):
+    """The lazy part of an interactive listener: the group check and a clear answer on failure."""
+    def run(body, context, respond, client):
+        group = context.get("group")
+        try:
+            if needs_group and group is None:
+                respond(text=render(t("en", "not_managed")), response_type="ephemeral")
+                return
+            listener(core, group, body, context, respond, client)
+        except Exception:
+            log.exception("%s failed", listener.__name__)
+            if context.get("response_url"):
+                respond(text=render(t(group.locale if group else "en", "internal_error")), response_type="ephemeral")
+    run.__name__ = listener.__name__  # Bolt tells lazy functions apart by name
+    return run

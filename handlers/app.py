@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from bot.assembly import Core
 from bot.i18n import t
 from bot.inbox import Inbox
+from bot.ports import PlatformError
 from bot.settings import Settings
 
 from . import commands, home, questions
@@ -57,6 +58,12 @@ def build_slack_app(settings: Settings, core: Core, inbox: Inbox, client: WebCli
             context["group"] = core.groups.get(context["team_id"], context["channel_id"])
         next()
 
+    register_listeners(app, core, inbox)
+    return app
+
+
+def register_listeners(app, core: Core, inbox: Inbox) -> None:
+    """Every listener: the event types the inbox journals, then each duty's interactive ones."""
     def interactive(listener, needs_group: bool = True) -> dict:
         return {"ack": _ack_now, "lazy": [_on_interactive_lane(core, listener, needs_group)]}
 
@@ -64,7 +71,6 @@ def build_slack_app(settings: Settings, core: Core, inbox: Inbox, client: WebCli
         app.event(event_type)(journal_into(inbox))
     for duty in (commands, questions, home):
         duty.register(app, interactive)
-    return app
 
 
 def journal_into(inbox: Inbox):
@@ -86,6 +92,10 @@ def _on_interactive_lane(core: Core, listener, needs_group: bool):
                 respond(text=render(t("en", "not_managed")), response_type="ephemeral")
                 return
             listener(core, group, body, context, respond, client)
+        except PlatformError as error:  # Slack refused a lookup: say so, nothing was changed
+            log.warning("%s: Slack answered %s", listener.__name__, error.code)
+            if context.get("response_url"):
+                respond(text=render(t(group.locale if group else "en", "slack_error", error=error.code)), response_type="ephemeral")
         except Exception:
             log.exception("%s failed", listener.__name__)
             if context.get("response_url"):

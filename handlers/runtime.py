@@ -103,11 +103,14 @@ class Steward:
             self._server.start_in_background()
         return self._server
 
-    def run_socket_mode(self) -> None:
+    def socket_mode_handler(self):
         """Socket Mode over Bolt's built-in adapter, opened through the app's WebClient, so
-        `SLACK_API_URL` applies here too."""
+        `SLACK_API_URL` applies here too. Acks go back after the listener, as in HTTP mode."""
         from slack_bolt.adapter.socket_mode import SocketModeHandler
-        SocketModeHandler(self.app, self.settings.app_token, web_client=self.app.client).start()
+        return SocketModeHandler(self.app, self.settings.app_token, web_client=self.app.client)
+
+    def run_socket_mode(self) -> None:
+        self.socket_mode_handler().start()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Until every accepted event and interactive request is done and the outbox is empty."""

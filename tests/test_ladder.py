@@ -4,10 +4,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.clock import FakeClock
-from bot.experts import ExpertService
+from bot.questions.experts import ExpertService
 from bot.groups import GroupService
 from bot.ports import Person, PlatformError
+from bot.outbox import Outbox
 from bot.questions import OPEN, QuestionService, archive_table
+from bot.clock import parse_iso
 from bot.store import TinyDBStore
 
 MONDAY_9_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -40,22 +42,21 @@ def world(tmp_path):
     w.store = TinyDBStore(tmp_path, flush_interval=60)
     w.groups = GroupService(w.store, w.clock)
     w.experts = ExpertService(w.store, w.clock)
-    w.questions = QuestionService(w.store, w.clock, w.groups, w.experts)
+    w.outbox = Outbox(w.store)  # the real Messenger: what the ladder posts is queued here
     w.directory = Directory({
         "UOWNER": Person("UOWNER", timezone="Europe/Paris"), "UASKER": Person("UASKER", timezone="Europe/Paris"),
         "UK1": Person("UK1", timezone="Europe/Paris"), "UK2": Person("UK2", timezone="Europe/London"),
         "UK3": Person("UK3", timezone="Europe/Berlin"), "UTOKYO": Person("UTOKYO", timezone="Asia/Tokyo"),
         "UROBOT": Person("UROBOT", is_bot=True),
     })
+    w.questions = QuestionService(w.store, w.clock, w.groups, w.experts, w.directory, w.outbox)
     w.group, _ = w.groups.create("T1", "C1", "UOWNER", timezone="Europe/Paris")
 
     def step(advance=None):
         """Move the clock, then do what the sweep does; the steps 'posted'."""
         if advance:
             w.clock.advance(advance)
-        done = []
-        w.questions.escalate_due(w.directory, lambda ping: done.append((ping.step, ping.people)))
-        return done
+        return [(ping.step, ping.people) for ping in w.questions.escalate_due()]
     w.step = step
     yield w
     w.store.close()
@@ -101,7 +102,7 @@ def test_resolve_rules_archive_and_learning(world):
     assert world.questions.resolve(world.group, doc["ts"], "UK1") == "not_allowed"
     assert world.questions.resolve(world.group, doc["ts"], "UASKER") == "resolved"
     assert world.store.get(OPEN, doc["key"]) is None
-    assert world.store.get(archive_table(doc["ts"]), doc["key"])["answerer"] == "UK3"
+    assert world.store.get(archive_table(parse_iso(doc["asked_at"])), doc["key"])["answerer"] == "UK3"
     assert world.questions.resolve(world.group, doc["ts"], "UASKER") == "already"
     [match] = world.experts.rank_for("T1", "C1", "invoice export is slow", exclude=set())
     assert match.user_id == "UK3" and match.learned and "invoice" in match.topics
@@ -179,21 +180,21 @@ def test_a_decline_lowers_the_score_and_excludes_the_expert_from_this_question(w
     assert world.questions.decline(world.group, doc["ts"], decliner) == "declined"
     after = {m.user_id: m.score for m in world.experts.rank_for("T1", "C1", doc["text"], set())}
     assert after[decliner] == pytest.approx(before[decliner] / 2)
-    replacement = world.questions.next_expert(world.group, doc["ts"], world.directory)
+    replacement = world.questions.next_expert(world.group, doc["ts"])
     assert replacement is not None and replacement.people[0] != decliner
 
 
-def test_a_failed_post_makes_the_step_due_again(world):
+def test_each_step_is_queued_once_in_the_outbox_with_its_buttons(world):
     world.experts.declare("T1", "UK1", ["kubernetes"])
-    ask(world)
-    world.clock.advance(minutes=30)
-
-    def slack_down(ping):
-        raise PlatformError("fatal_error")
-    with pytest.raises(PlatformError):
-        world.questions.escalate_due(world.directory, slack_down)
-    assert world.step() == [("experts", ["UK1"])]
-    assert world.experts.pings_on("T1", "UK1", "2026-11-23") == 1  # the failed attempt is not counted
+    doc = ask(world)
+    world.step(timedelta(minutes=30))
+    world.step()
+    [post] = world.outbox.waiting()
+    assert post["key"] == f"ladder:{doc['key']}:experts" and post["thread"] == doc["ts"]
+    [body] = post["message"]["paragraphs"]
+    assert {"kind": "mention", "user_id": "UK1"} in body
+    assert [b["action_id"] for b in post["message"]["buttons"]] == ["question_mark_answered", "question_not_my_topic"]
+    assert world.experts.pings_on("T1", "UK1", "2026-11-23") == 1
 
 
 def test_stale_questions_leave_the_open_table_after_30_days(world):
@@ -201,4 +202,4 @@ def test_stale_questions_leave_the_open_table_after_30_days(world):
     world.step(timedelta(minutes=30))  # owners asked: nothing left to do
     world.clock.advance(days=31)
     assert world.questions.archive_stale() == 1
-    assert world.store.get(archive_table(doc["ts"]), doc["key"])["status"] == "stale"
+    assert world.store.get(archive_table(parse_iso(doc["asked_at"])), doc["key"])["status"] == "stale"

@@ -44,14 +44,14 @@ def test_config_lists_and_sets_values_and_explains_bad_ones(group):
     listing = group.run("UOWNER", "config")
     assert "• `first_wait` = `30m`" in listing and "• `working_days` = `mon,tue,wed,thu,fri`" in listing
     assert group.run("UOWNER", "config first_wait 45m") == "`first_wait` is now `45m`."
-    assert group.run("UOWNER", "config first_wait soon") == "`soon` does not fit `first_wait`: expected a duration such as 30s, 20m, 2h or 3d."
-    assert group.run("UOWNER", "config nap_time 1h").startswith("There is no setting `nap_time`. Settings: timezone, welcome_in")
+    assert group.run("UOWNER", "config first_wait soon") == "`soon` does not fit `first_wait`: expected a duration from 1m to 7d, written like 30m, 2h or 3d."
+    assert group.run("UOWNER", "config nap_time 1h").startswith("There is no setting `nap_time`. Settings: `timezone`, `welcome_in`")
     assert group.run("UOWNER", "config timezone Europe/Paris") == "`timezone` is now `Europe/Paris`."
     assert group.core.groups.get("T1", "C1").config["first_wait"] == 45 * 60
 
 
 def test_welcome_template_with_an_unknown_placeholder_is_refused(group):
-    assert group.run("UOWNER", "welcome Hi {name}!").startswith("Unknown placeholder {name}.")
+    assert group.run("UOWNER", "welcome Hi {name}!").startswith("That template cannot be used: `{name}`.")
     assert group.core.groups.get("T1", "C1").welcome_template is None
 
 

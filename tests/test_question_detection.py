@@ -6,7 +6,18 @@ it. Each entry is (message text as Slack delivers it, does it ask a question).
 
 import pytest
 
-from bot.question_detection import looks_like_question, question_summary
+from bot.questions import detection
+from handlers.mrkdwn import to_plain
+
+
+# The core reads plain text; the Slack adapter turns what Slack delivers into it. These cases are
+# Slack messages, so they go through both, as in the running bot.
+def looks_like_question(slack_text: str) -> bool:
+    return detection.looks_like_question(to_plain(slack_text, name_mentions=False)[0])
+
+
+def question_summary(slack_text: str, **options) -> str:
+    return detection.question_summary(to_plain(slack_text, name_mentions=False)[0], **options)
 
 CASES = [
     # --- English, questions -------------------------------------------------

@@ -1,8 +1,8 @@
 """Run modes: Socket Mode wiring, and concurrency end to end."""
 import threading
 
-from bot.membership import activity_table
-from bot.runtime import Steward
+from bot.welcome import activity_table
+from handlers.runtime import Steward
 from bot.settings import Settings
 from tests.harness.slack_requests import member_joined_event, message_event
 

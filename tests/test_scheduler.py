@@ -8,28 +8,26 @@ from schedules import JOB_RUNS, once_per_period
 
 
 def cleanup_runs(ws):
-    return [r for r in ws.core.store.find(JOB_RUNS) if r["job_id"] == "cleanup_processed_events"]
+    return [r for r in ws.core.store.find(JOB_RUNS) if r["job_id"] == "housekeeping"]
 
 
 def test_jobs_have_stable_ids_utc_and_a_real_misfire_grace(workspace):
-    job = workspace.steward.scheduler.scheduler.get_job("cleanup_processed_events")
+    job = workspace.steward.scheduler.scheduler.get_job("housekeeping")
     assert job is not None and job.coalesce is True and job.misfire_grace_time >= 600 and job.max_instances == 1
     assert str(job.trigger.timezone) == "UTC"
 
 
 def test_restart_with_due_work_runs_it_exactly_once(workspace):
-    workspace.join("UALICE", channel="C2", event_id="EvOld")  # not managed: no claim
-    assert workspace.core.ledger.claim("EvOld") is True
-    assert workspace.core.store.get("processed_events", "EvOld") is not None
-    workspace.stop()
-    workspace.clock.advance(hours=4)  # the id expired while the bot was down
-    workspace.start()
     workspace.settle()
-    assert workspace.core.store.get("processed_events", "EvOld") is None
     period = cleanup_runs(workspace)[-1]["period"]
-    workspace.restart()  # a second restart in the same period must not run it again
+    workspace.restart()  # a restart in the same period must not run it again
     workspace.settle()
     assert [r["period"] for r in cleanup_runs(workspace)].count(period) == 1
+    workspace.stop()
+    workspace.clock.advance(minutes=10)  # the next period passed while the bot was down
+    workspace.start()
+    workspace.settle()
+    assert len(cleanup_runs(workspace)) == 2
 
 
 def test_the_cleanup_follows_the_clock_not_the_wall(workspace):
@@ -65,7 +63,7 @@ def test_a_failing_sweep_does_not_stop_the_next_ticks(workspace, monkeypatch):
     def flaky():
         calls.append(1)
         raise RuntimeError("boom")
-    monkeypatch.setattr(workspace.core.ledger, "forget_expired", flaky)
+    monkeypatch.setattr(workspace.core.outbox, "prune_failed", flaky)
     workspace.advance(minutes=10)
     workspace.advance(minutes=10)
     assert len(calls) >= 2
@@ -73,6 +71,6 @@ def test_a_failing_sweep_does_not_stop_the_next_ticks(workspace, monkeypatch):
 
 def test_old_done_records_are_pruned(workspace):
     workspace.settle()
-    first_period = cleanup_runs(workspace)[0]["period"]
+    [first_period] = [r["period"] for r in cleanup_runs(workspace)]
     workspace.advance(days=36)
     assert first_period not in [r["period"] for r in cleanup_runs(workspace)]

@@ -4,10 +4,16 @@ import math
 
 import pytest
 
-from bot.ranking import explain, rank
-from bot.text import fold, is_stop_word, stem, strip_slack_markup, tokens
+from bot.questions.ranking import explain, rank
+from bot.text import fold, is_stop_word, stem, strip_markup, tokens
+from handlers.mrkdwn import to_plain
 
-# --- Slack markup -----------------------------------------------------------
+
+def strip_slack_markup(raw: str, **options) -> str:
+    """What the core sees of a Slack message: the adapter's plain text, then the core's cleaning."""
+    return strip_markup(to_plain(raw, name_mentions=False)[0], **options)
+
+# --- Slack markup (adapter) and shared conventions (core) -------------------
 
 
 @pytest.mark.parametrize(
@@ -18,7 +24,7 @@ from bot.text import fold, is_stop_word, stem, strip_slack_markup, tokens
         ("see <https://example.com/doc?x=1|the doc> now", "see the doc now"),
         ("see <https://example.com/doc?x=1> now", "see now"),
         ("ping <@U123ABC> or <@U456|bob>", "ping or"),
-        ("in <#C123|general> and <#C999>", "in and"),
+        ("in <#C123|general> and <#C999>", "in #general and #C999"),
         ("<!here> <!channel> <!subteam^S1|@platform> deploy", "deploy"),
         ("done :tada: :+1::skin-tone-2: ok", "done ok"),
         ("&gt; quoted line\nreply", "quoted line reply"),
@@ -115,7 +121,7 @@ def test_stemming_is_deterministic():
 
 def test_tokens_drop_stop_words_elisions_and_markup():
     text = "Salut <@U1> ! Quelqu’un sait comment configurer l'API ? :pray: <https://x.io|doc>"
-    assert tokens(text) == ["configur", "api", "doc"]
+    assert tokens(to_plain(text, name_mentions=False)[0]) == ["configur", "api", "doc"]
 
 
 def test_tokens_english_question():

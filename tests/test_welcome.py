@@ -86,7 +86,7 @@ def test_owner_template_placeholders_and_french_locale(group):
     group.run("UOWNER", "welcome Salut {user} ! Ici {group} : {purpose}. Contact : {owners}")
     group.join("UALICE")
     [welcome] = group.slack.wait_for("chat.postMessage")
-    assert welcome["text"].startswith("Salut <@UALICE> ! Ici <#C1> : _pas encore d'objectif défini_. Contact : <@UOWNER>")
+    assert welcome["text"].startswith("Salut <@UALICE> ! Ici <#C1> : (pas encore d’objectif défini). Contact : <@UOWNER>")
     assert "Des personnes à rencontrer : <@UOWNER> (anime le groupe)" in blocks_text(welcome)
 
 

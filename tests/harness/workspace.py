@@ -86,11 +86,12 @@ class Workspace:
         self.steward.wait_idle()
         return response
 
-    def say(self, user: str, text: str, channel: str = "C1", thread_ts: str | None = None, **kwargs) -> str:
+    def say(self, user: str, text: str, channel: str = "C1", thread_ts: str | None = None, wait: bool = True, **kwargs) -> str:
         ts = new_ts()
         response = self.sender.event(message_event(channel, user, text, ts=ts, thread_ts=thread_ts), **kwargs)
         assert response.status == 200, response.body
-        self.steward.wait_idle()
+        if wait:
+            self.steward.wait_idle()
         return ts
 
     def click(self, action_id: str, value: str, user: str, channel: str = "C1") -> str | None:

@@ -6,11 +6,9 @@ reach the Slack front door (`handlers.runtime`); the import contract in pyprojec
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 
 from .settings import SettingsError, load_settings
-from .store import StoreError
 
 NO_SLACK_MESSAGE = """\
 Community Steward: no Slack settings were found, so it is not connected to any Slack workspace.
@@ -34,35 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_SLACK_MESSAGE)
         return 0
 
-    from slack_bolt.error import BoltError
-    from slack_sdk.errors import SlackApiError
-
-    from handlers.runtime import Steward
-    try:
-        steward = Steward(settings)
-    except StoreError as error:
-        print(f"steward: data error: {error} (DATA_DIR={settings.data_dir})", file=sys.stderr)
-        return 2
-    except (SlackApiError, BoltError) as error:
-        print(f"steward: Slack refused the bot token ({error}): check SLACK_BOT_TOKEN and SLACK_API_URL", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"steward: cannot reach Slack at {settings.api_url} ({error}); check SLACK_API_URL and the network", file=sys.stderr)
-        return 2
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # container stop: close the store cleanly
-    try:
-        steward.start()
-        if settings.mode == "socket":
-            logging.getLogger("steward").info("Socket Mode: connecting to Slack")
-            steward.run_socket_mode()
-        else:
-            logging.getLogger("steward").info("HTTP mode on port %s, path /slack/events", settings.port)
-            steward.serve_http()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        steward.close()
-    return 0
+    from handlers.runtime import run  # the Slack front door (see the module docstring)
+    return run(settings)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ _BARE_LINK = re.compile(r"<((?:https?|mailto|ftp|tel|slack):[^|>]*)>")
 _OTHER_TOKEN = re.compile(r"<![^>]*>")  # <!here>, <!date^…|…>, <!subteam^…>
 # :smile:, :+1::skin-tone-2:; not preceded by a word character, so times like "10:30:45" survive.
 _EMOJI_CODE = re.compile(r"(?<!\w)(?::[a-z0-9_+\-']+:)+(?!\w)")
+# The few emoji that carry meaning for the core keep it, as the character other platforms send.
+_MEANINGFUL_EMOJI = {":thread:": "\U0001F9F5", ":question:": "?"}
 
 
 def to_plain(mrkdwn: str, *, name_mentions: bool = True) -> tuple[str, tuple[str, ...]]:
@@ -75,5 +77,5 @@ def to_plain(mrkdwn: str, *, name_mentions: bool = True) -> tuple[str, tuple[str
     value = _LABELLED_LINK.sub(lambda m: m.group(2), value)
     value = _BARE_LINK.sub(lambda m: m.group(1), value)
     value = _OTHER_TOKEN.sub(" ", value)
-    value = _EMOJI_CODE.sub(" ", value)
+    value = _EMOJI_CODE.sub(lambda m: _MEANINGFUL_EMOJI.get(m.group(0), " "), value)
     return html.unescape(value), tuple(dict.fromkeys(mentions))

@@ -11,6 +11,8 @@ interactive work finish, stop the sweeps, then the delivery worker, then close t
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -127,3 +129,52 @@ class Steward:
             self.scheduler.shutdown()
             self.delivery.stop()
         self.store.close()
+
+
+def run(settings: Settings) -> int:
+    """`python -m bot` with Slack settings: start, serve until stopped; the exit status.
+
+    Whatever stops the start (a corrupt data file, a token Slack refuses, Slack out of reach, a
+    port in use) is one line naming the fix, and exit status 2, like a bad setting.
+    """
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError
+
+    from bot.store import StoreError
+    try:
+        steward = Steward(settings)
+    except StoreError as error:
+        return _fail(f"data error: {error} (DATA_DIR={settings.data_dir})")
+    except (SlackApiError, BoltError) as error:
+        return _fail(f"Slack refused the bot token ({_slack_error(error)}): check SLACK_BOT_TOKEN and SLACK_API_URL")
+    except OSError as error:
+        return _fail(f"cannot reach Slack at {settings.api_url} ({error}); check SLACK_API_URL and the network")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # container stop: close the store cleanly
+    try:
+        steward.start()
+        if settings.mode == "socket":
+            log.info("Socket Mode: connecting to Slack")
+            steward.run_socket_mode()
+        else:
+            log.info("HTTP mode on port %s, path %s", settings.port, EVENTS_PATH)
+            steward.serve_http()
+    except KeyboardInterrupt:
+        pass
+    except OSError as error:  # the port is taken, or not ours to use
+        return _fail(f"cannot listen on port {settings.port} ({error.strerror or error}); set PORT to a free port")
+    finally:
+        steward.close()
+    return 0
+
+
+def _fail(line: str) -> int:
+    print(f"steward: {line}", file=sys.stderr)
+    return 2
+
+
+def _slack_error(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    if response is not None and hasattr(response, "get"):
+        return str(response.get("error") or error)
+    text = str(error)
+    return text.rsplit("error: ", 1)[-1] if "error: " in text else text

@@ -41,7 +41,7 @@ __all__ = ["looks_like_question", "question_summary"]
 # --- Cleaning and sentence splitting ----------------------------------------
 
 _QUOTED_LINE = re.compile(r"^[ \t]*>")
-_THREAD_MARK = re.compile(r"\U0001F9F5|:thread:")
+_THREAD_MARK = re.compile("\U0001F9F5")  # 🧵: "thread below", a headline
 # Text emoticons; the lookarounds keep "10:30" and "re:Deploy" intact.
 _EMOTICON = re.compile(r"(?<![\w:/])[:;=]-?[()DPpOo3/\\|\]\[]+(?![\w])")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+")

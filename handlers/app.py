@@ -16,6 +16,7 @@ import logging
 from concurrent.futures import Executor
 
 from slack_bolt import App
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
 from bot.assembly import Core
@@ -48,7 +49,20 @@ def build_slack_app(settings: Settings, core: Core, inbox: Inbox, client: WebCli
         request_verification_enabled=settings.mode == "http",
         process_before_response=True,
         listener_executor=interactive_lane,
+        raise_error_for_unhandled_request=True,  # handled below: quietly, not as a warning
     )
+
+    @app.error
+    def answer_errors(error, body, response):
+        """An event of a shape we do not use (`event: null`, no type) has nothing to keep: 200,
+        so Slack does not retry it. Any other error (the journal could not write) keeps Bolt's 500,
+        so Slack delivers the event again later."""
+        if isinstance(error, BoltUnhandledRequestError):
+            if isinstance(body, dict) and body.get("type") == "event_callback":
+                response.status, response.body = 200, ""
+            log.debug("unhandled request: %s", body.get("type") if isinstance(body, dict) else "?")
+        else:
+            log.error("request failed: %s", error, exc_info=error)
 
     @app.middleware
     def resolve_group(context, body, next):

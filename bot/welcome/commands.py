@@ -5,7 +5,7 @@ from ..commands import CommandRegistry, Invocation, Reply, Subcommand
 from ..groups import Group
 from ..i18n import t
 from ..messages import Code, join
-from .template import TemplateError, parse_template
+from .template import TemplateError, TemplateTooLong, parse_template
 
 
 def install(registry: CommandRegistry, core) -> None:
@@ -22,6 +22,8 @@ def install(registry: CommandRegistry, core) -> None:
             parse_template(rest)
         except TemplateError as error:
             return Reply(t(group.locale, "welcome.bad_template", problem=Code(error.problem)))
+        except TemplateTooLong as error:
+            return Reply(t(group.locale, "text.too_long", length=str(error.length), limit=str(error.limit)))
         core.groups.set_welcome_template(group, rest.strip())
         return Reply(t(group.locale, "welcome.set"))
 

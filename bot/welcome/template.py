@@ -18,17 +18,24 @@ _PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
 class TemplateError(ValueError):
-    """`problem` is shown to the owner: the offending piece, or the length limit."""
+    """`problem` is shown to the owner: the offending piece."""
 
     def __init__(self, problem: str):
         super().__init__(problem)
         self.problem = problem
 
 
+class TemplateTooLong(ValueError):
+    def __init__(self, length: int):
+        super().__init__(length)
+        self.length = length
+        self.limit = MAX_TEMPLATE
+
+
 def parse_template(template: str) -> tuple:
     """Literal strings and ("slot", name) pieces; raises TemplateError."""
     if len(template) > MAX_TEMPLATE:
-        raise TemplateError(f"{len(template)} > {MAX_TEMPLATE}")
+        raise TemplateTooLong(len(template))
     pieces: list = []
     position = 0
     for match in _PIECE.finditer(template):

@@ -1,0 +1,140 @@
+"""The inbox on its own: journal on disk before the ack, replay, compaction, channel order."""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.inbox import Inbox
+from bot.inbox import journal as journal_module
+from bot.inbox.journal import Journal
+
+
+def test_an_appended_event_is_on_disk_and_replayed_until_marked_done(tmp_path):
+    journal = Journal(tmp_path)
+    assert journal.open() == []
+    first = journal.append("Ev1", "C1", {"n": 1})
+    second = journal.append("Ev2", "C2", {"n": 2})
+    journal.mark_done(first.seq)
+    journal.close()
+    again = Journal(tmp_path)
+    assert [(e.event_id, e.lane, e.event) for e in again.open()] == [("Ev2", "C2", {"n": 2})]
+    assert again.seen("Ev1") and again.seen("Ev2")
+    assert again.append("Ev2", "C2", {"n": 2}) is None  # a redelivery is not journalled twice
+    again.close()
+
+
+def test_a_line_cut_short_by_a_crash_is_skipped(tmp_path):
+    journal = Journal(tmp_path)
+    journal.open()
+    journal.append("Ev1", "C1", {"n": 1})
+    journal.close()
+    [segment] = tmp_path.glob("segment-*.log")
+    with open(segment, "ab") as raw:
+        raw.write(b'{"seq": 2, "id": "Ev2", "la')  # the process died mid-write: never acked
+    assert [e.event_id for e in Journal(tmp_path).open()] == ["Ev1"]
+
+
+def test_full_segments_whose_events_are_done_are_deleted(tmp_path, monkeypatch):
+    monkeypatch.setattr(journal_module, "SEGMENT_ENTRIES", 10)
+    journal = Journal(tmp_path)
+    journal.open()
+    entries = [journal.append(f"Ev{n}", "C1", {"n": n}) for n in range(35)]
+    assert len(list(tmp_path.glob("segment-*.log"))) == 4
+    for entry in entries[:-1]:
+        journal.mark_done(entry.seq)
+    assert len(list(tmp_path.glob("segment-*.log"))) == 1  # only the current one is left
+    journal.close()
+    assert [e.event_id for e in Journal(tmp_path).open()] == ["Ev34"]
+
+
+def test_concurrent_appends_share_syncs(tmp_path, monkeypatch):
+    syncs = []
+    real_sync = os.fdatasync
+    monkeypatch.setattr(journal_module.os, "fdatasync", lambda fd: (syncs.append(fd), time.sleep(0.002), real_sync(fd)))
+    journal = Journal(tmp_path)
+    journal.open()
+    barrier = threading.Barrier(32)
+
+    def append(n):
+        barrier.wait()
+        journal.append(f"Ev{n}", "C1", {"n": n})
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    journal.close()
+    assert len(Journal(tmp_path).open()) == 32
+    assert len(syncs) < 16  # grouped: far fewer syncs than events
+
+
+def test_events_of_one_channel_are_applied_in_order_and_channels_in_parallel(tmp_path):
+    applied: dict[str, list[int]] = {}
+    lock = threading.Lock()
+    threads_seen = set()
+
+    def apply(entry):
+        time.sleep(0.001)
+        with lock:
+            applied.setdefault(entry.lane, []).append(entry.event["n"])
+            threads_seen.add(threading.current_thread().name)
+    inbox = Inbox(tmp_path, apply, workers=4)
+    inbox.start()
+    for n in range(200):
+        assert inbox.accept(f"Ev{n}", f"C{n % 8}", {"n": n})
+    assert inbox.wait_idle(10)
+    assert {lane: numbers == sorted(numbers) for lane, numbers in applied.items()} == {f"C{i}": True for i in range(8)}
+    assert sum(len(v) for v in applied.values()) == 200 and len(threads_seen) > 1
+    inbox.close()
+    assert Journal(tmp_path).open() == []  # everything applied was marked done
+
+
+def test_a_failing_applier_leaves_the_event_for_the_next_start(tmp_path):
+    def broken(entry):
+        if entry.event["n"] == 1:
+            raise RuntimeError("bug")
+    inbox = Inbox(tmp_path, broken, workers=1)
+    inbox.start()
+    for n in range(3):
+        inbox.accept(f"Ev{n}", "C1", {"n": n})
+    inbox.wait_idle(5)
+    inbox.close()
+    replayed = []
+    again = Inbox(tmp_path, lambda entry: replayed.append(entry.event["n"]), workers=1)
+    assert again.start() == 1
+    again.wait_idle(5)
+    again.close()
+    assert replayed == [1]
+
+
+KILLED_WRITER = """
+import sys, time
+from bot.inbox.journal import Journal
+journal = Journal(sys.argv[1])
+journal.open()
+n = 0
+while True:
+    journal.append(f"Ev{n}", "C1", {"n": n})
+    print(n, flush=True)   # "acked": printed only once append returned
+    n += 1
+"""
+
+
+def test_kill_9_loses_no_acknowledged_event(tmp_path):
+    """What `append` returned for is on disk, whatever moment the process dies."""
+    process = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parents[1])
+    acked = []
+    for line in process.stdout:
+        acked.append(int(line))
+        if len(acked) >= 3000:
+            break
+    process.kill()
+    process.wait()
+    on_disk = {e.event["n"] for e in Journal(tmp_path).open()}
+    assert set(acked) <= on_disk

@@ -1,0 +1,136 @@
+"""The outbox and its delivery worker on their own: a real store, a fake clock, and a scripted
+platform (the `Transport` port) that answers like Slack does when it is slow, full or refusing."""
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.messages import Message
+from bot.outbox import Outbox
+from bot.outbox.delivery import DeliveryWorker
+from bot.ports import DeliveryError, Post
+from bot.store import TinyDBStore
+
+
+class ScriptedPlatform:
+    """Delivers unless told otherwise; records what it delivered and when (by the fake clock)."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.delivered: list[tuple[str, object]] = []
+        self.refusals: list[DeliveryError] = []
+        self.down_until = None
+
+    def deliver(self, post: Post) -> str:
+        if self.down_until is not None and self.clock.now() < self.down_until:
+            raise DeliveryError("ratelimited", permanent=False, retry_after=2)
+        if self.refusals:
+            raise self.refusals.pop(0)
+        self.delivered.append((post.key, self.clock.now()))
+        return f"ts-{len(self.delivered)}"
+
+
+@pytest.fixture
+def world(tmp_path):
+    class World:
+        pass
+    w = World()
+    w.clock = FakeClock()
+    w.store = TinyDBStore(tmp_path, flush_interval=60)
+    w.outbox = Outbox(w.store, w.clock)
+    w.platform = ScriptedPlatform(w.clock)
+    w.reports = []
+    w.worker = lambda **kw: DeliveryWorker(w.outbox, w.platform, report_failure=lambda doc, why: w.reports.append((doc["key"], why)), **kw)
+    yield w
+    w.store.close()
+
+
+def post(key, channel="C1", **extra):
+    return Post(key=key, team_id="T1", channel_id=channel, message=Message.of(("hello",)), group="T1:C1", **extra)
+
+
+def run_until_idle(world, worker, limit=10_000):
+    """Deliver, moving the fake clock to whenever the worker says the next post is due."""
+    for _ in range(limit):
+        wait = worker.step()
+        if wait is None:
+            return
+        world.clock.advance(seconds=wait)
+    raise AssertionError("never idle")
+
+
+def test_a_key_is_queued_once_and_delivered_once(world):
+    worker = world.worker()
+    assert world.outbox.send(post("welcome:T1:C1:UA:1")) is True
+    assert world.outbox.send(post("welcome:T1:C1:UA:1")) is False  # queued already
+    run_until_idle(world, worker)
+    assert world.outbox.send(post("welcome:T1:C1:UA:1")) is False  # delivered already
+    run_until_idle(world, worker)
+    assert [key for key, _ in world.platform.delivered] == ["welcome:T1:C1:UA:1"]
+    assert world.outbox.was_sent("welcome:T1:C1:UA:1")["ref"] == "ts-1"
+
+
+def test_a_channel_is_paced_at_about_one_post_a_second_after_a_short_burst(world):
+    worker = world.worker()
+    start = world.clock.now()
+    for n in range(8):
+        world.outbox.send(post(f"p{n}"))
+    world.outbox.send(post("other", channel="C2"))
+    run_until_idle(world, worker)
+    times = {key: (at - start).total_seconds() for key, at in world.platform.delivered}
+    assert [key for key, _ in world.platform.delivered if key.startswith("p")] == [f"p{n}" for n in range(8)]  # in order
+    assert times["p2"] == 0 and times["p7"] == pytest.approx(5, abs=0.01)  # burst of 3, then 1/s
+    assert times["other"] == 0  # another channel is not held up
+
+
+def test_a_rate_limit_storm_delays_posts_and_loses_none(world):
+    worker = world.worker()
+    world.platform.down_until = world.clock.now() + timedelta(seconds=10)
+    for n in range(15):
+        world.outbox.send(post(f"welcome:{n}", channel=f"C{n % 3}"))
+    run_until_idle(world, worker)
+    keys = [key for key, _ in world.platform.delivered]
+    assert sorted(keys) == sorted(f"welcome:{n}" for n in range(15)) and len(keys) == len(set(keys))
+    assert all(at >= world.platform.down_until for _, at in world.platform.delivered)
+    assert world.reports == []
+
+
+def test_a_permanent_refusal_is_recorded_with_its_reason_reported_and_not_retried(world):
+    worker = world.worker()
+    world.platform.refusals = [DeliveryError("not_in_channel", permanent=True)]
+    world.outbox.send(post("welcome:gone"))
+    run_until_idle(world, worker)
+    assert world.platform.delivered == []
+    [failed] = world.outbox.for_group("T1:C1")[1]
+    assert (failed["status"], failed["last_error"], failed["attempts"]) == ("failed", "not_in_channel", 1)
+    assert world.reports == [("welcome:gone", "not_in_channel")]
+    assert world.outbox.send(post("welcome:gone")) is False  # a failed key is not queued again by a retry
+
+
+def test_passing_failures_are_retried_with_backoff_for_hours_then_reported(world):
+    worker = world.worker(give_up_after=timedelta(hours=6))
+    world.platform.refusals = [DeliveryError("internal_error", permanent=False) for _ in range(1000)]
+    start = world.clock.now()
+    world.outbox.send(post("ladder:q1:experts"))
+    run_until_idle(world, worker)
+    [failed] = world.outbox.for_group("T1:C1")[1]
+    assert failed["last_error"].startswith("gave up after 6.") and failed["last_error"].endswith("internal_error")
+    assert world.clock.now() - start >= timedelta(hours=6)
+    assert 70 < failed["attempts"] < 1000 - len(world.platform.refusals) + 2  # backoff capped at 5 min: ~75 tries
+    assert world.reports and world.reports[0][0] == "ladder:q1:experts"
+
+
+def test_a_restarted_worker_delivers_what_was_queued_before(world):
+    world.outbox.send(post("welcome:before-crash"))
+    worker = world.worker()  # a new process: loads the queue from the store
+    run_until_idle(world, worker)
+    assert [key for key, _ in world.platform.delivered] == ["welcome:before-crash"]
+
+
+def test_a_follow_up_runs_with_the_delivered_message_id(world):
+    seen = []
+    world.outbox.on_delivered("track", lambda p, ref: seen.append((p.then_args["asker"], ref)))
+    worker = world.worker()
+    world.outbox.send(post("ask:1", then="track", then_args={"asker": "UA"}))
+    run_until_idle(world, worker)
+    assert seen == [("UA", "ts-1")]

@@ -3,8 +3,8 @@
 One thread, so the order of posts to one destination is kept. It:
 - paces each destination (channel or person) like Slack asks, about one message per second with
   a short burst allowed (a token bucket), so a flood of welcomes is spread, not refused;
-- retries what failed for a passing reason (HTTP 429 after its `Retry-After`, 5xx, connection
-  errors, timeouts) with exponential backoff up to `MAX_BACKOFF`, for `give_up_after` (hours);
+- retries what failed for a passing reason: HTTP 429 after its `Retry-After`, 5xx, connection
+  errors and timeouts with exponential backoff up to `MAX_BACKOFF`; for `give_up_after` (hours);
   a 429 also pauses the whole destination for its `Retry-After`;
 - records permanent refusals (`channel_not_found`, `not_in_channel`, `is_archived`…) with their
   reason and does not retry them;
@@ -160,8 +160,8 @@ class DeliveryWorker:
                 self._docs.pop(doc["key"], None)
             self.report_failure(doc, reason)
             return
-        backoff = min(FIRST_BACKOFF * 2 ** doc["attempts"], MAX_BACKOFF)
-        wait = max(backoff, error.retry_after or 0.0)
+        # Slack's Retry-After says exactly when to come back; without it, back off exponentially.
+        wait = error.retry_after if error.retry_after else min(FIRST_BACKOFF * 2 ** doc["attempts"], MAX_BACKOFF)
         at = now + timedelta(seconds=wait)
         if error.retry_after:
             with self._lock:

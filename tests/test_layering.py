@@ -40,3 +40,12 @@ def test_each_duty_has_one_name_in_core_adapter_and_schedules():
     for folder, shared in (("handlers", SHARED_HANDLERS), ("schedules", SHARED_SCHEDULES)):
         duties = {p.stem for p in (ROOT / folder).iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()} - shared
         assert duties <= core, f"{folder}/ modules without a core package of the same name: {sorted(duties - core)}"
+
+
+def test_every_catalogue_entry_is_used_by_name():
+    """Keys are written out where they are used (no f-strings), so an unused one is dead text."""
+    from bot.i18n import CATALOGUES
+    source = "".join(path.read_text(encoding="utf-8") for folder in ("bot", "handlers", "schedules")
+                     for path in (ROOT / folder).rglob("*.py") if "i18n" not in path.parts)
+    unused = [key for key in CATALOGUES["en"] if f'"{key}"' not in source]
+    assert unused == []

@@ -39,7 +39,8 @@ def install(registry: CommandRegistry, core) -> None:
             added = groups.add_owner(group, user_id)
             return Reply(t(group.locale, "owners.added" if added else "owners.already", user=who, group=where))
         outcome = groups.remove_owner(group, user_id)
-        return Reply(t(group.locale, f"owners.{outcome}", user=who, group=where))
+        key = {"removed": "owners.removed", "not_owner": "owners.not_owner", "last": "owners.last"}[outcome]
+        return Reply(t(group.locale, key, user=who, group=where))
 
     def purpose(call: Invocation, group: Group, rest: str) -> Reply:
         if not rest:

@@ -50,8 +50,6 @@ MESSAGES = {
     "help.owner.welcome": "`/community welcome <template>` / `welcome preview` — placeholders `{user}` `{group}` `{purpose}` `{owners}`; `welcome default` goes back to the default",
     "help.owner.locale": "`/community locale fr|en` — language of the bot's posts",
     "help.owner.config": "`/community config [<key> <value>]` — settings: {keys}",
-    "help.owner.experts": "`/community experts add|remove @user <topics>` — assign experts",
-    "help.owner.unanswered": "`/community unanswered` — all open questions of the group",
     # Questions and experts
     "question.escalate": "{mentions} — could you help {asker} with this question?\n{reasons}",
     "question.escalate_reason": "{user}: you know about {topics}",

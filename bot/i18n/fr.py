@@ -50,8 +50,6 @@ MESSAGES = {
     "help.owner.welcome": "`/community welcome <modèle>` / `welcome preview` — variables `{user}` `{group}` `{purpose}` `{owners}` ; `welcome default` revient au message par défaut",
     "help.owner.locale": "`/community locale fr|en` — langue des messages du bot",
     "help.owner.config": "`/community config [<clé> <valeur>]` — réglages : {keys}",
-    "help.owner.experts": "`/community experts add|remove @personne <sujets>` — désigner des experts",
-    "help.owner.unanswered": "`/community unanswered` — toutes les questions ouvertes du groupe",
     # Questions et experts
     "question.escalate": "{mentions} — pourriez-vous aider {asker} sur cette question ?\n{reasons}",
     "question.escalate_reason": "{user} : vous connaissez {topics}",

@@ -194,6 +194,23 @@ class Journal:
                 self._fd = None
 
 
+def waiting_on_disk(directory: str | Path) -> int:
+    """How many journalled events are not marked done, read without opening the journal (for
+    tests and tools looking at a data directory while the bot runs)."""
+    waiting: set[int] = set()
+    for path in sorted(Path(directory).glob("segment-*.log")):
+        with open(path, "rb") as lines:
+            for raw in lines:
+                record = _parse(raw)
+                if record is None:
+                    continue
+                if "done" in record:
+                    waiting.discard(record["done"])
+                else:
+                    waiting.add(record["seq"])
+    return len(waiting)
+
+
 def _parse(raw: bytes) -> dict | None:
     try:
         record = json.loads(raw)

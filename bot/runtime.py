@@ -13,7 +13,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from .app import build_app
 from .clock import Clock, SystemClock
 from .settings import Settings
-from .store import Store, TinyDBStore
+from .store import Store, open_store
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -68,7 +68,7 @@ class Steward:
 
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.store = store or TinyDBStore(settings.data_dir, settings.counter_flush_seconds)
+        self.store = store or open_store(settings)
         self.listeners = ListenerExecutor()
         self.app, self.slack = build_app(settings, self.store, self.clock, self.listeners)
         self.scheduler = StewardScheduler(all_sweeps(self.slack), settings.scheduler_tick_seconds)

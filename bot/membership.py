@@ -58,15 +58,18 @@ class MembershipService:
         self.clock = clock
 
     # --- activity ---------------------------------------------------------------------------
-    def record_activity(self, team_id: str, channel_id: str, user_id: str, kind: str = "messages") -> None:
+    def record_activity(self, team_id: str, channel_id: str, user_id: str, kind: str = "messages",
+                        event_id: str | None = None) -> None:
         """Buffered: a busy channel costs a counter bump in memory, flushed every few seconds.
 
         `last_seen` lives in the week's activity record, not in `members`, so the member table is
-        only written when people join or leave.
+        only written when people join or leave. With the Slack `event_id`, a redelivered event is
+        counted once, even across a restart of the bot.
         """
         now = self.clock.now()
         latest = {"team_id": team_id, "channel_id": channel_id, "user_id": user_id, "last_seen": utc_iso(now)}
-        self.store.accumulate(activity_table(now), member_key(team_id, channel_id, user_id), add={kind: 1}, latest=latest)
+        self.store.accumulate(activity_table(now), member_key(team_id, channel_id, user_id), add={kind: 1}, latest=latest,
+                              once=event_id)
 
     def last_seen(self, team_id: str, channel_id: str, user_id: str, weeks: int = 52) -> str | None:
         now = self.clock.now()

@@ -15,6 +15,7 @@ from typing import Mapping
 from dotenv import dotenv_values
 
 DEFAULT_API_URL = "https://slack.com/api/"
+STORE_BACKENDS = ("tinydb", "memory")  # built by `bot.store.open_store`
 
 
 class SettingsError(ValueError):
@@ -33,6 +34,7 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     port: int = 3000
     data_dir: Path = Path("data")
+    store_backend: str = "tinydb"
     admins: frozenset[str] = field(default_factory=frozenset)
     counter_flush_seconds: float = 5.0
     scheduler_tick_seconds: float = 15.0
@@ -65,6 +67,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv_path: str | P
         api_url=_api_url(env.get("SLACK_API_URL", DEFAULT_API_URL)),
         port=_port(env.get("PORT", "3000")),
         data_dir=_writable_dir(env.get("DATA_DIR", "data")),
+        store_backend=_store_backend(env.get("STORE_BACKEND", "tinydb")),
         admins=frozenset(a.strip() for a in env.get("STEWARD_ADMINS", "").split(",") if a.strip()),
         counter_flush_seconds=_positive_number("COUNTER_FLUSH_SECONDS", env.get("COUNTER_FLUSH_SECONDS", "5"), 0.1, 60),
         scheduler_tick_seconds=_positive_number("SCHEDULER_TICK_SECONDS", env.get("SCHEDULER_TICK_SECONDS", "15"), 0.05, 30),
@@ -120,6 +123,13 @@ def _log_level(value: str) -> str:
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {value!r}")
     return level
+
+
+def _store_backend(value: str) -> str:
+    backend = value.lower()
+    if backend not in STORE_BACKENDS:
+        raise SettingsError("STORE_BACKEND", f"must be tinydb (files in DATA_DIR) or memory (nothing kept after a restart), got {value!r}")
+    return backend
 
 
 def _writable_dir(value: str) -> Path:

@@ -34,6 +34,11 @@ def test_environment_wins_over_dotenv_file(tmp_path):
     assert (s.bot_token, s.port, s.mode) == ("xoxb-file", 5000, "http")
 
 
+def test_store_backend_defaults_to_tinydb_and_accepts_memory(tmp_path):
+    assert settings(tmp_path).store_backend == "tinydb"
+    assert settings(tmp_path, STORE_BACKEND="Memory").store_backend == "memory"
+
+
 def test_api_url_gets_its_trailing_slash(tmp_path):
     assert settings(tmp_path, SLACK_API_URL="http://127.0.0.1:9/api").api_url == "http://127.0.0.1:9/api/"
 
@@ -49,6 +54,7 @@ def test_api_url_gets_its_trailing_slash(tmp_path):
     ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
     ({"COUNTER_FLUSH_SECONDS": "-1"}, "COUNTER_FLUSH_SECONDS"),
     ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+    ({"STORE_BACKEND": "postgres"}, "STORE_BACKEND"),
 ])
 def test_each_mistake_names_its_variable(tmp_path, env, variable):
     with pytest.raises(SettingsError) as raised:

@@ -1,11 +1,6 @@
-"""The bot's storage: a small document interface (`Store`) and its TinyDB backend.
+"""The TinyDB backend of `Store`: one JSON file per table in the data directory.
 
-The core only sees `Store`: JSON documents addressed by (table, key), an atomic read-modify-write,
-equality look-ups and buffered counters. Keys always start with the workspace (`team_id`), so a
-shared database backend (PostgreSQL, for several workers) can implement the same few methods later
-without touching the core.
-
-Why the TinyDB backend looks the way it does (TinyDB 4.8/4.9 facts, measured on this machine kind):
+Why it looks the way it does (TinyDB 4.8/4.9 facts, measured on this machine kind):
 - TinyDB is not thread-safe (Bolt listeners and APScheduler run on thread pools): one re-entrant
   lock guards every operation, reads included.
 - It rewrites the whole file on every write, so each table is its own file and callers partition
@@ -15,49 +10,35 @@ Why the TinyDB backend looks the way it does (TinyDB 4.8/4.9 facts, measured on 
   old one, so a crash leaves either the old or the new file, never half of one.
 - It re-reads and re-parses the file on every read: this storage keeps the parsed data in memory
   (one process owns the data directory) and only reads the file once.
+
+Counting once (`accumulate(..., once=event_id)`), across restarts too, since Slack may redeliver
+an event to a bot that restarted: the ids counted since the last flush are appended to
+`counted-events.log` (one fsynced JSON line per flush) BEFORE that flush writes the counters. A
+crash between the two loses those bumps (the documented counter loss window) and never counts one
+twice; ids and counters buffered since the last flush are lost together, so a redelivered event
+then counts once. At open, the ids younger than `COUNT_ONCE_WINDOW` are reloaded; the log is
+compacted when it spans twice the window (see `CountedEventsLog`). A bump costs one dict look-up.
 """
 from __future__ import annotations
 
 import copy
 import json
 import logging
-import os
-import re
-import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, StoreError, check_table, copy_fields, merge_pending
+from .files import CountedEventsLog, write_atomically
+
 log = logging.getLogger(__name__)
 
-Doc = dict
-Change = Callable[[Doc | None], Doc | None]
-
-
-class StoreError(RuntimeError):
-    """The data directory cannot be used as it is (corrupt or unreadable file)."""
-
-
-class Store(Protocol):
-    def get(self, table: str, key: str) -> Doc | None: ...
-    def put(self, table: str, key: str, doc: Doc) -> None: ...
-    def update(self, table: str, key: str, change: Change) -> Doc | None:
-        """Atomically replace a document by `change(current)`; returning None deletes it."""
-    def insert_if_absent(self, table: str, key: str, doc: Doc) -> bool:
-        """Insert unless the key exists; True when inserted (idempotency claims use this)."""
-    def delete(self, table: str, key: str) -> bool: ...
-    def find(self, table: str, **equals) -> list[Doc]:
-        """Documents whose top-level fields equal the given values (all of a table when none)."""
-    def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None) -> None:
-        """Buffered counter update: add to numeric fields, overwrite `latest` fields."""
-    def tables(self, prefix: str = "") -> list[str]: ...
-    def drop_table(self, table: str) -> None: ...
-    def flush(self) -> None: ...
-    def close(self) -> None: ...
+COUNTED_EVENTS_FILE = "counted-events.log"
 
 
 class AtomicJSONStorage(Storage):
@@ -105,18 +86,7 @@ class AtomicJSONStorage(Storage):
         self._data = data
 
     def _write_file(self, data: dict) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        fd, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as temp:
-                temp.write(text)
-                temp.flush()
-                os.fsync(temp.fileno())
-            os.replace(temp_name, self.path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-        _fsync_directory(self.path.parent)
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
     @contextmanager
     def deferred(self) -> Iterator[None]:
@@ -134,30 +104,18 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; not every platform allows opening a directory.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-_TABLE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,120}$")
-
-
 class TinyDBStore:
-    """`Store` on TinyDB: one JSON file per table under `data_dir`."""
+    """`Store` on TinyDB: one JSON file per table under `data_dir`.
 
-    def __init__(self, data_dir: str | Path, flush_interval: float = 5.0):
+    `now` (epoch seconds) only dates counted event ids; it is wall time because it must still mean
+    something after a restart. Tests pass a fake one to step over `COUNT_ONCE_WINDOW`.
+    """
+
+    def __init__(self, data_dir: str | Path, flush_interval: float = 5.0, *, now: Callable[[], float] = time.time):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.flush_interval = flush_interval
+        self._now = now
         self._lock = threading.RLock()
         self._tables: dict[str, tuple[TinyDB, dict[str, int]]] = {}
         self._pending: dict[tuple[str, str], tuple[dict, dict]] = {}
@@ -168,6 +126,13 @@ class TinyDBStore:
         # Open every table now so a corrupt file stops the bot at start, naming the file.
         for path in sorted(self.data_dir.glob("*.json")):
             self._open(path.stem)
+        window = COUNT_ONCE_WINDOW.total_seconds()
+        self._counted = CountedIds(window)  # ids counted within the window: checked on every bump
+        self._unpersisted: list[str] = []  # of which not yet in the log: appended at the next flush
+        self._counted_log = CountedEventsLog(self.data_dir / COUNTED_EVENTS_FILE, window)
+        for at, ids in self._counted_log.load(self._now()):
+            for event_id in ids:
+                self._counted.add(event_id, at)
         self._flusher = threading.Thread(target=self._flush_periodically, name="store-flush", daemon=True)
         self._flusher.start()
 
@@ -175,8 +140,7 @@ class TinyDBStore:
     def _open(self, table: str) -> tuple[TinyDB, dict[str, int]]:
         opened = self._tables.get(table)
         if opened is None:
-            if not _TABLE_NAME.match(table):
-                raise ValueError(f"bad table name {table!r}")
+            check_table(table)
             db = TinyDB(self.data_dir / f"{table}.json", storage=AtomicJSONStorage)
             index = {doc["_key"]: doc.doc_id for doc in db.table("docs").all()}
             opened = self._tables[table] = (db, index)
@@ -203,8 +167,12 @@ class TinyDBStore:
         else:
             docs.update(lambda current: (current.clear(), current.update(stored)), doc_ids=[doc_id])
 
+    def _exists(self, table: str) -> bool:
+        check_table(table)  # before the name meets the file system
+        return table in self._tables or (self.data_dir / f"{table}.json").exists()
+
     def _read(self, table: str, key: str) -> Doc | None:
-        if table not in self._tables and not (self.data_dir / f"{table}.json").exists():
+        if not self._exists(table):
             doc = None
         else:
             db, index = self._open(table)
@@ -212,7 +180,7 @@ class TinyDBStore:
             raw = db.table("docs").get(doc_id=doc_id) if doc_id is not None else None
             doc = self._public(raw) if raw is not None else None
         pending = self._pending.get((table, key))
-        return _merge_pending(doc, pending) if pending else doc
+        return merge_pending(doc, pending) if pending else doc
 
     # --- Store interface ------------------------------------------------------------------
     def get(self, table: str, key: str) -> Doc | None:
@@ -221,16 +189,16 @@ class TinyDBStore:
 
     def put(self, table: str, key: str, doc: Doc) -> None:
         with self._lock:
-            self._pending.pop((table, key), None)
             self._write(table, key, doc)
+            self._pending.pop((table, key), None)  # after the write: a failed one leaves everything as it was
 
     def update(self, table: str, key: str, change: Change) -> Doc | None:
         with self._lock:
-            current = self._read(table, key)
-            self._pending.pop((table, key), None)
+            current = self._read(table, key)  # with its buffered counters, which `new` replaces
             new = change(copy.deepcopy(current) if current is not None else None)
             if new is not None or current is not None:
                 self._write(table, key, new)
+            self._pending.pop((table, key), None)
             return copy.deepcopy(new)
 
     def insert_if_absent(self, table: str, key: str, doc: Doc) -> bool:
@@ -243,44 +211,66 @@ class TinyDBStore:
     def delete(self, table: str, key: str) -> bool:
         with self._lock:
             existed = self._read(table, key) is not None
-            self._pending.pop((table, key), None)
             self._write(table, key, None)
+            self._pending.pop((table, key), None)
             return existed
 
     def find(self, table: str, **equals) -> list[Doc]:
         with self._lock:
             found: dict[str, Doc] = {}
-            if table in self._tables or (self.data_dir / f"{table}.json").exists():
+            if self._exists(table):
                 db, _ = self._open(table)
                 for raw in db.table("docs").all():
                     key = raw["_key"]
-                    found[key] = _merge_pending(self._public(raw), self._pending.get((table, key)))
+                    found[key] = merge_pending(self._public(raw), self._pending.get((table, key)))
             for (pending_table, key), pending in self._pending.items():
                 if pending_table == table and key not in found:
-                    found[key] = _merge_pending(None, pending)
+                    found[key] = merge_pending(None, pending)
             return [doc for doc in found.values() if all(doc.get(f) == v for f, v in equals.items())]
 
-    def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None, *, once=None) -> None:
+    def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None,
+                   *, once: str | None = None) -> bool:
+        check_table(table)  # now, not in the flusher thread where nobody would see it
         with self._lock:
+            if once is not None:
+                if not self._counted.add(once, self._now()):
+                    return False
+                self._unpersisted.append(once)
             additions, latest_fields = self._pending.setdefault((table, key), ({}, {}))
             for name, amount in (add or {}).items():
                 additions[name] = additions.get(name, 0) + amount
-            latest_fields.update(latest or {})
+            latest_fields.update(copy_fields(latest))
+            return True
 
     def flush(self) -> None:
-        """Write buffered counters: one file write per table touched."""
+        """Write the counted ids, then the buffered counters: one file write per table touched."""
         with self._lock:
+            self._persist_counted_ids()  # first: a crash before the counters loses bumps, never doubles one
             pending, self._pending = self._pending, {}
             by_table: dict[str, list[tuple[str, tuple[dict, dict]]]] = {}
             for (table, key), change in pending.items():
                 by_table.setdefault(table, []).append((key, change))
-            for table, changes in by_table.items():
+            tables = list(by_table)
+            for done, table in enumerate(tables):
                 try:
-                    self._apply_counters(table, dict(changes))
+                    self._apply_counters(table, dict(by_table[table]))
                 except BaseException:
-                    for key, change in changes:  # keep them for the next flush
-                        self._pending.setdefault((table, key), change)
+                    for unwritten in tables[done:]:  # this table and the ones after it: next flush
+                        for key, change in by_table[unwritten]:
+                            self._pending[(unwritten, key)] = change
                     raise
+
+    def _persist_counted_ids(self) -> None:
+        ids, self._unpersisted = self._unpersisted, []
+        now = self._now()
+        self._counted.expire(now)  # an idle bot releases its old ids too
+        if not ids:
+            return
+        try:
+            self._counted_log.append(ids, now)
+        except BaseException:
+            self._unpersisted = ids + self._unpersisted  # counters stay buffered too: both retried
+            raise
 
     def _apply_counters(self, table: str, changes: dict[str, tuple[dict, dict]]) -> None:
         """One pass over the table for all its buffered changes, and one file write.
@@ -291,30 +281,23 @@ class TinyDBStore:
         db, index = self._open(table)
         docs = db.table("docs")
         existing = {key: change for key, change in changes.items() if key in index}
-        new = [{**(_merge_pending(None, change) or {}), "_key": key} for key, change in changes.items() if key not in index]
+        new = [{**(merge_pending(None, change) or {}), "_key": key} for key, change in changes.items() if key not in index]
 
         def add_changes(doc):
-            merged = _merge_pending(dict(doc), existing[doc["_key"]])
+            merged = merge_pending(dict(doc), existing[doc["_key"]])
             doc.update(merged)
-        with db.storage.deferred():
-            if existing:
-                docs.update(add_changes, lambda doc: doc.get("_key") in existing)
-            if new:
-                for doc, doc_id in zip(new, docs.insert_multiple(new)):
-                    index[doc["_key"]] = doc_id
-
-    def tables(self, prefix: str = "") -> list[str]:
-        with self._lock:
-            on_disk = {p.stem for p in self.data_dir.glob("*.json")}
-            return sorted(name for name in on_disk | set(self._tables) if name.startswith(prefix))
-
-    def drop_table(self, table: str) -> None:
-        with self._lock:
-            opened = self._tables.pop(table, None)
-            if opened:
-                opened[0].close()
-            self._pending = {k: v for k, v in self._pending.items() if k[0] != table}
-            (self.data_dir / f"{table}.json").unlink(missing_ok=True)
+        try:
+            with db.storage.deferred():
+                if existing:
+                    docs.update(add_changes, lambda doc: doc.get("_key") in existing)
+                if new:
+                    for doc, doc_id in zip(new, docs.insert_multiple(new)):
+                        index[doc["_key"]] = doc_id
+        except BaseException:
+            # The storage went back to the file: so must the index (the new doc ids are not in it).
+            index.clear()
+            index.update({doc["_key"]: doc.doc_id for doc in docs.all()})
+            raise
 
     def _flush_periodically(self) -> None:
         while not self._closed.wait(self.flush_interval):
@@ -334,17 +317,3 @@ class TinyDBStore:
                 db.close()
             self._tables.clear()
 
-
-def _merge_pending(doc: Doc | None, pending: tuple[dict, dict] | None) -> Doc | None:
-    if not pending:
-        return doc
-    additions, latest = pending
-    merged = dict(doc or {})
-    for name, amount in additions.items():
-        merged[name] = merged.get(name, 0) + amount
-    merged.update(copy.deepcopy(latest))
-    return merged
-
-
-def open_store(settings) -> TinyDBStore:
-    return TinyDBStore(settings.data_dir, settings.counter_flush_seconds)

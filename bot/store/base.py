@@ -1,0 +1,77 @@
+"""What every store backend shares: the error, table names, buffered-counter merging, the `once` window."""
+from __future__ import annotations
+
+import copy
+import re
+from collections import OrderedDict
+from datetime import timedelta
+from typing import Callable
+
+Doc = dict
+Change = Callable[[Doc | None], Doc | None]
+
+# How long an event id passed as `accumulate(..., once=...)` is remembered. Slack retries an event
+# after about 0 s, 1 min and 5 min; three times that covers slow deliveries and a restart between.
+COUNT_ONCE_WINDOW = timedelta(minutes=15)
+
+# Table names become file names in the TinyDB backend: no path separators, no leading dot.
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,120}$")
+
+
+class StoreError(RuntimeError):
+    """The data directory cannot be used as it is (corrupt or unreadable file)."""
+
+
+def check_table(table: str) -> None:
+    """Every backend refuses the same names, so code tested on memory works on files."""
+    if not isinstance(table, str) or not _TABLE_NAME.match(table):
+        raise ValueError(f"bad table name {table!r}")
+
+
+def merge_pending(doc: Doc | None, pending: tuple[dict, dict] | None) -> Doc | None:
+    """A document as it will be once its buffered (additions, latest fields) are applied."""
+    if not pending:
+        return doc
+    additions, latest = pending
+    merged = dict(doc or {})
+    for name, amount in additions.items():
+        merged[name] = merged.get(name, 0) + amount
+    merged.update(copy.deepcopy(latest))
+    return merged
+
+
+def copy_fields(fields: dict | None) -> dict:
+    """A copy of `latest` fields that is cheap on the hot path: only nested values are deep-copied."""
+    return {name: value if isinstance(value, (str, int, float, bool, type(None))) else copy.deepcopy(value)
+            for name, value in (fields or {}).items()}
+
+
+class CountedIds:
+    """Event ids counted within the last `window` seconds.
+
+    O(1) per id on the hot path: a dict look-up, and expiry pops from the old end of an insertion-
+    ordered dict (ids arrive in time order), so each id is removed once and memory holds one window.
+    """
+
+    def __init__(self, window: float):
+        self.window = window
+        self._at: OrderedDict[str, float] = OrderedDict()  # OrderedDict: O(1) access to the oldest
+
+    def add(self, event_id: str, at: float) -> bool:
+        """Remember `event_id` as counted at `at`; False when it already was, within the window."""
+        self.expire(at)
+        if event_id in self._at:
+            return False
+        self._at[event_id] = at
+        return True
+
+    def expire(self, now: float) -> None:
+        cutoff = now - self.window
+        while self._at:
+            oldest = next(iter(self._at))
+            if self._at[oldest] > cutoff:
+                break
+            del self._at[oldest]
+
+    def __len__(self) -> int:
+        return len(self._at)

@@ -1,7 +1,7 @@
 """Shared fixtures: a Slack emulator with a small cast, and a running bot talking to it."""
 import pytest
 
-from tests.harness.slack_emulator import SlackEmulator
+from handlers.emulator import SlackEmulator
 from tests.harness.slack_spec import assert_calls_match_spec, spec_dir
 from tests.harness.workspace import Workspace
 

@@ -19,10 +19,12 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.harness.slack_emulator import Call, SlackEmulator, decode_json_args
-from tests.harness.slack_requests import (
+from handlers.emulator import (
+    Call,
+    SlackEmulator,
     SlackSender,
     app_home_opened_event,
+    decode_json_args,
     member_joined_event,
     member_left_event,
     message_event,

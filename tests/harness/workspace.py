@@ -14,9 +14,7 @@ from datetime import timedelta
 from bot.clock import FakeClock
 from bot.runtime import Steward
 from bot.settings import Settings
-
-from .slack_emulator import SlackEmulator
-from .slack_requests import SlackSender, member_joined_event, member_left_event, message_event, new_ts
+from handlers.emulator import SlackEmulator, SlackSender, member_joined_event, member_left_event, message_event, new_ts
 
 SIGNING_SECRET = "test-signing-secret"
 TICK_SECONDS = 0.05

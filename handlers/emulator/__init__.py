@@ -5,7 +5,10 @@ workspace (the bot with no Slack, in a browser) will serve them; so they live in
 package rather than under tests/.
 
 - ``web_api``: ``SlackEmulator``, an HTTP server that answers Web API calls from an in-memory
-  workspace (users, channels, messages, reactions) and records every call.
+  workspace (users, channels, messages, reactions) and records every call; it can also be told
+  to fail (one-shot scripts, or a storm of 429s / an outage for a while).
+- ``messages``: ``MessageStore``, the workspace's messages per channel with threads and
+  reactions, which the emulator serves.
 - ``sender``: ``SlackSender``, which signs and POSTs events, slash commands and interactivity
   payloads to the app the way Slack does, and builders for the event payloads.
 
@@ -20,12 +23,27 @@ from .sender import (
     message_event,
     new_ts,
     reaction_added_event,
+    reaction_removed_event,
     sign,
 )
-from .web_api import RESPONSE_URL_METHOD, Call, SlackEmulator, decode_json_arg, decode_json_args
+from .web_api import (
+    ALL_METHODS,
+    DELIVERED,
+    RESPONSE_URL_METHOD,
+    SCRIPTED,
+    STORMED,
+    Call,
+    SlackEmulator,
+    decode_json_arg,
+    decode_json_args,
+)
 
 __all__ = [
+    "ALL_METHODS",
+    "DELIVERED",
     "RESPONSE_URL_METHOD",
+    "SCRIPTED",
+    "STORMED",
     "Call",
     "Response",
     "SlackEmulator",
@@ -38,5 +56,6 @@ __all__ = [
     "message_event",
     "new_ts",
     "reaction_added_event",
+    "reaction_removed_event",
     "sign",
 ]

@@ -157,6 +157,15 @@ def reaction_added_event(
     return event
 
 
+def reaction_removed_event(
+    user: str, reaction: str, channel: str, ts: str, item_user: Optional[str] = None
+) -> Dict[str, Any]:
+    # Slack sends the same shape as reaction_added, under its own type.
+    event = reaction_added_event(user, reaction, channel, ts, item_user)
+    event["type"] = "reaction_removed"
+    return event
+
+
 def app_home_opened_event(user: str, tab: str = "home") -> Dict[str, Any]:
     return {
         "type": "app_home_opened",

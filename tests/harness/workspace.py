@@ -86,6 +86,7 @@ class Workspace:
 
     def say(self, user: str, text: str, channel: str = "C1", thread_ts: str | None = None, **kwargs) -> str:
         ts = new_ts()
+        self.slack.add_message(channel, user, text, ts=ts, thread_ts=thread_ts)  # Slack keeps it too
         response = self.sender.event(message_event(channel, user, text, ts=ts, thread_ts=thread_ts), **kwargs)
         assert response.status == 200, response.body
         self.steward.listeners.wait_idle()

@@ -87,9 +87,10 @@ SCRIPTED = "scripted"  # by a one-shot add_response / fail / rate_limit
 STORMED = "stormed"  # by an active storm()
 OUTCOMES = (DELIVERED, SCRIPTED, STORMED)
 
-# Slack's documented page sizes for conversations.history / replies.
-DEFAULT_PAGE = 100
-MAX_PAGE = 999
+# Slack's documented page sizes: conversations.history 100 (at most 999),
+# conversations.replies 1000.
+HISTORY_PAGE, HISTORY_MAX_PAGE = 100, 999
+REPLIES_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -853,7 +854,7 @@ class SlackEmulator:
         if problem:
             return _error(problem)
         try:
-            window = _Window.from_args(args)
+            window = _Window.from_args(args, HISTORY_PAGE, HISTORY_MAX_PAGE)
         except _BadArgument as bad:
             return _error(bad.error)
         # Newest first: the page starts at the cursor and walks back in time.
@@ -876,7 +877,7 @@ class SlackEmulator:
         if not thread:
             return _error("thread_not_found")
         try:
-            window = _Window.from_args(args)
+            window = _Window.from_args(args, REPLIES_PAGE, REPLIES_PAGE)
         except _BadArgument as bad:
             return _error(bad.error)
         # Oldest first; the parent leads the first page whatever the window,
@@ -980,7 +981,7 @@ class _Window:
     cursor: Optional[int]  # ts (micros) the page starts at
 
     @classmethod
-    def from_args(cls, args: Args) -> "_Window":
+    def from_args(cls, args: Args, default_limit: int, max_limit: int) -> "_Window":
         bounds = []
         for name in ("oldest", "latest"):
             value = args.get(name)
@@ -989,10 +990,10 @@ class _Window:
             except ValueError:
                 raise _BadArgument(f"invalid_ts_{name}") from None
         try:
-            limit = int(args.get("limit") or DEFAULT_PAGE)
+            limit = int(args.get("limit") or default_limit)
         except (TypeError, ValueError):
             raise _BadArgument("invalid_limit") from None
-        limit = DEFAULT_PAGE if limit < 1 else min(limit, MAX_PAGE)
+        limit = default_limit if limit < 1 else min(limit, max_limit)
         try:
             cursor = args.get("cursor") or ""
             start = _decode_cursor(cursor, "next_ts") if cursor else None

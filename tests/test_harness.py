@@ -35,10 +35,14 @@ from handlers.emulator import (
     sign,
 )
 from tests.harness.slack_spec import (
+    DEFAULT_SPEC_DIR,
+    EVENTS_API_FILE,
+    WEB_API_FILE,
     assert_calls_match_spec,
     check_call,
     check_event,
     check_event_envelope,
+    documented_errors,
     require_spec_dir,
 )
 
@@ -795,8 +799,116 @@ def test_event_checks_flag_problems() -> None:
     ]
 
 
-def test_missing_spec_skips(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    require_spec_dir()  # warm the caches: a later absence must still skip
+def test_missing_spec_fails(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    require_spec_dir()  # warm the caches: a later absence must still fail
     monkeypatch.setenv("SLACK_API_SPEC_DIR", str(tmp_path))
-    with pytest.raises(pytest.skip.Exception, match="Slack API specs not found"):
+    with pytest.raises(pytest.fail.Exception, match="Slack API specs not found"):
         check_call("chat.postMessage", {"channel": "C1"})
+    with pytest.raises(pytest.fail.Exception, match="Slack API specs not found"):
+        check_event({"type": "reaction_added", "event_ts": "1.1"})
+
+
+def _spec_copy(name: str) -> Dict[str, Any]:
+    # The committed copy itself, whatever SLACK_API_SPEC_DIR says.
+    return json.loads((DEFAULT_SPEC_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_spec_copy_covers_the_emulator() -> None:
+    web_api = _spec_copy(WEB_API_FILE)
+    copied = {path.lstrip("/") for path in web_api["paths"]}
+    newer = set(web_api["x-trimmed"]["methods_not_in_spec"])
+    # Every method the emulator answers is in the copy, or newer than the 2021
+    # spec and then checked against slack_sdk's WebClient.
+    assert SlackEmulator.METHODS <= copied | newer, sorted(SlackEmulator.METHODS - copied - newer)
+    assert newer.isdisjoint(copied)
+    assert all(callable(getattr(WebClient, method.replace(".", "_"), None)) for method in newer)
+    assert copied <= SlackEmulator.METHODS  # and nothing stale is kept
+
+    events = _spec_copy(EVENTS_API_FILE)
+    sent = {
+        builder()["type"]
+        for builder in (
+            lambda: message_event("C1", "U1", "hi"),
+            lambda: member_joined_event("C1", "U1"),
+            lambda: member_left_event("C1", "U1"),
+            lambda: reaction_added_event("U1", "eyes", "C1", "1.1"),
+            lambda: reaction_removed_event("U1", "eyes", "C1", "1.1"),
+            lambda: app_home_opened_event("U1"),
+        )
+    }
+    topics = {topic.replace(".", "_") for topic in events["topics"]}
+    assert sent <= topics | set(events["x-trimmed"]["event_types_not_in_spec"])
+    for ref in _refs(web_api) + _refs(events):  # the trimmed copies are self-contained
+        document = web_api if ref.startswith("#/definitions/") else events
+        node: Any = document
+        for part in ref[2:].split("/"):
+            node = node[part]
+    assert "MIT License" in (DEFAULT_SPEC_DIR / "LICENSE").read_text(encoding="utf-8")
+
+
+def _refs(node: Any) -> List[str]:
+    if isinstance(node, dict):
+        return [node["$ref"]] if "$ref" in node else [r for value in node.values() for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for item in node for r in _refs(item)]
+    return []
+
+
+def test_methods_missing_from_the_copy_are_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_API_SPEC_DIR", raising=False)
+    # A real method (slack_sdk knows it) that the trimmed copy lacks: re-run trim.py.
+    [problem] = check_call("chat.scheduleMessage", {"channel": "C1", "post_at": 1, "text": "x"})
+    assert "not in the trimmed spec copy" in problem and "trim.py" in problem
+    # Newer than the 2021 spec, recorded as such by trim.py: slack_sdk is the reference.
+    assert check_call("bookmarks.list", {"channel_id": "C1"}) == []
+
+
+# Errors Slack answers (and documents today) that the 2021 spec's enums omit.
+ERRORS_AFTER_2021_SPEC = {
+    ("conversations.history", "not_in_channel"),
+    ("conversations.history", "invalid_cursor"),
+}
+
+
+def test_emulator_errors_are_documented(slack: SlackEmulator, client: WebClient) -> None:
+    slack.add_channel("C2", "random", creator="U1", members=["U1"])
+    slack.add_channel("C4", "old", creator="U1", members=["U1", "UBOT"])
+    slack.archive_channel("C4")
+    mine = client.chat_postMessage(channel="C1", text="mine")["ts"]
+    theirs = slack.add_message("C1", "U1", "theirs")
+    client.reactions_add(channel="C1", timestamp=mine, name="eyes")
+    unknown = "1.000001"
+    cases = [
+        ("chat.postMessage", "channel_not_found", dict(channel="CNOPE", text="x")),
+        ("chat.postMessage", "not_in_channel", dict(channel="C2", text="x")),
+        ("chat.postMessage", "is_archived", dict(channel="C4", text="x")),
+        ("chat.update", "message_not_found", dict(channel="C1", ts=unknown, text="x")),
+        ("chat.update", "cant_update_message", dict(channel="C1", ts=theirs, text="x")),
+        ("chat.update", "channel_not_found", dict(channel="CNOPE", ts=mine, text="x")),
+        ("chat.delete", "message_not_found", dict(channel="C1", ts=unknown)),
+        ("chat.delete", "cant_delete_message", dict(channel="C1", ts=theirs)),
+        ("chat.getPermalink", "channel_not_found", dict(channel="CNOPE", message_ts=mine)),
+        ("conversations.history", "channel_not_found", dict(channel="CNOPE")),
+        ("conversations.history", "not_in_channel", dict(channel="C2")),
+        ("conversations.history", "invalid_ts_oldest", dict(channel="C1", oldest="x")),
+        ("conversations.history", "invalid_ts_latest", dict(channel="C1", latest="x")),
+        ("conversations.history", "invalid_cursor", dict(channel="C1", cursor="x")),
+        ("conversations.replies", "thread_not_found", dict(channel="C1", ts=unknown)),
+        ("conversations.replies", "channel_not_found", dict(channel="CNOPE", ts=mine)),
+        ("conversations.join", "is_archived", dict(channel="C4")),
+        ("conversations.join", "channel_not_found", dict(channel="CNOPE")),
+        ("conversations.info", "channel_not_found", dict(channel="CNOPE")),
+        ("conversations.members", "invalid_cursor", dict(channel="C1", cursor="x")),
+        ("conversations.open", "users_list_not_supplied", dict(users="")),
+        ("reactions.add", "already_reacted", dict(channel="C1", timestamp=mine, name="eyes")),
+        ("reactions.add", "message_not_found", dict(channel="C1", timestamp=unknown, name="eyes")),
+        ("reactions.add", "bad_timestamp", dict(channel="C1", timestamp="soon", name="eyes")),
+        ("reactions.remove", "no_reaction", dict(channel="C1", timestamp=mine, name="tada")),
+        ("reactions.get", "message_not_found", dict(channel="C1", timestamp=unknown)),
+        ("users.info", "user_not_found", dict(user="UNOPE")),
+    ]
+    for method, expected, args in cases:
+        assert slack_error(lambda: client.api_call(method, params=args)) == expected, (method, args)
+        assert expected in documented_errors(method) or (method, expected) in ERRORS_AFTER_2021_SPEC, (
+            f"{method} answered {expected!r}, which Slack does not document for it"
+        )

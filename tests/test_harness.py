@@ -457,6 +457,11 @@ def test_added_messages_order_dms_and_metadata(slack: SlackEmulator, client: Web
     assert float(posted) > float(real_clock_ts)  # the bot's answer sorts after what it answers
     with pytest.raises(ValueError, match="already exists"):
         slack.add_message("C1", "U2", "same ts", ts=real_clock_ts)
+    # Events a test builds next never reuse a ts the emulator gave the bot, even
+    # when the emulator has been pushed ahead of the clock.
+    slack.add_message("C1", "U1", "from the future", ts=f"{time.time() + 5:.6f}")
+    ahead = client.chat_postMessage(channel="C1", text="still after it")["ts"]
+    assert float(new_ts()) > float(ahead)
 
     dm = client.chat_postMessage(channel="U1", text="psst")
     assert dm["channel"] == "DU1"

@@ -69,6 +69,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from .messages import Message, MessageStore, micros_ts, ts_micros
+from .sender import ts_taken
 
 Args = Dict[str, Any]
 Where = Optional[Callable[[Args], bool]]
@@ -576,6 +577,7 @@ class SlackEmulator:
         with self._lock:
             value = self._next_ts_micros
             self._next_ts_micros += 100
+        ts_taken(value)  # so a test's next new_ts() can't reuse it
         return micros_ts(value)
 
     def _seen_ts(self, ts: str) -> None:

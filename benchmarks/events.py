@@ -30,8 +30,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 SIGNING_SECRET = "benchmark-signing-secret"
 TEAM = "T1"
@@ -180,7 +178,7 @@ def build_workload(count: int, rate: float, seed: int, tag: str, users: int = 20
     ~200 users (a few very chatty, Zipf-like); 80 % in C1, 20 % in C2; a quarter are thread
     replies (half of them under a recent question); ~10 % of all events are new questions.
     """
-    from tests.harness.slack_requests import message_event, sign
+    from handlers.emulator import message_event, sign
 
     rng = random.Random(seed)
     weights = [1 / (rank ** 0.8) for rank in range(1, users + 1)]
@@ -782,7 +780,7 @@ def main(argv: list[str] | None = None) -> int:
     import logging
     logging.basicConfig(level=logging.WARNING)
 
-    from tests.harness.slack_emulator import SlackEmulator
+    from handlers.emulator import SlackEmulator
 
     began = time.perf_counter()
     print(f"events benchmark: {args.events} events/phase at {args.rate:g}/s, {args.senders} sender threads "

@@ -15,25 +15,34 @@ import pytest
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.harness.slack_emulator import Call, SlackEmulator, decode_json_args
-from tests.harness.slack_requests import (
+from handlers.emulator import (
+    Call,
+    SlackEmulator,
     SlackSender,
     app_home_opened_event,
+    decode_json_args,
     member_joined_event,
     member_left_event,
     message_event,
+    new_ts,
     reaction_added_event,
+    reaction_removed_event,
     sign,
 )
 from tests.harness.slack_spec import (
+    DEFAULT_SPEC_DIR,
+    EVENTS_API_FILE,
+    WEB_API_FILE,
     assert_calls_match_spec,
     check_call,
     check_event,
     check_event_envelope,
+    documented_errors,
     require_spec_dir,
 )
 
@@ -167,7 +176,8 @@ def test_other_default_answers(slack: SlackEmulator, client: WebClient) -> None:
     view = client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]
     assert view["type"] == "home" and view["id"]
     assert client.chat_postEphemeral(channel="C1", user="U1", text="x")["message_ts"]
-    assert client.chat_update(channel="C1", ts="1.1", text="new")["text"] == "new"
+    posted = client.chat_postMessage(channel="C1", text="old")["ts"]
+    assert client.chat_update(channel="C1", ts=posted, text="new")["text"] == "new"
     assert client.chat_getPermalink(channel="C1", message_ts="1.1")["permalink"].endswith("/C1/p11")
     assert client.bookmarks_list(channel_id="C1")["bookmarks"] == []
     assert client.pins_list(channel="C1")["items"] == []
@@ -239,6 +249,324 @@ def test_response_urls_are_recorded(slack: SlackEmulator) -> None:
     assert call.args == {"text": "done", "response_type": "ephemeral"}
 
 
+# ------------------------------------------------ workspace: messages, threads
+
+
+def slack_error(call: Callable[[], Any]) -> str:
+    """The ``error`` Slack answered ``call`` with (it must fail)."""
+    with pytest.raises(SlackApiError) as failure:
+        call()
+    return failure.value.response["error"]
+
+
+def test_history_is_newest_first_with_thread_summaries(
+    slack: SlackEmulator, client: WebClient
+) -> None:
+    question = slack.add_message("C1", "U1", "how do I deploy?")
+    answer = client.chat_postMessage(channel="C1", text="try the runbook", thread_ts=question)["ts"]
+    thanks = slack.add_message("C1", "U2", "same question", thread_ts=question)
+    later = client.chat_postMessage(channel="C1", text="unrelated")["ts"]
+
+    history = client.conversations_history(channel="C1")
+    assert [m["ts"] for m in history["messages"]] == [later, question]  # no replies
+    assert history["has_more"] is False and "response_metadata" not in history.data
+    parent = history["messages"][1]
+    assert (parent["thread_ts"], parent["reply_count"], parent["latest_reply"]) == (question, 2, thanks)
+    assert parent["reply_users"] == ["UBOT", "U2"] and parent["reply_users_count"] == 2
+    assert history["messages"][0]["bot_id"] == "BBOT" and "reply_count" not in history["messages"][0]
+
+    replies = client.conversations_replies(channel="C1", ts=question)["messages"]
+    assert [(m["ts"], m["text"]) for m in replies] == [
+        (question, "how do I deploy?"), (answer, "try the runbook"), (thanks, "same question"),
+    ]
+    assert {m["parent_user_id"] for m in replies[1:]} == {"U1"}
+    # A reply's ts names its thread too.
+    assert [m["ts"] for m in client.conversations_replies(channel="C1", ts=answer)["messages"]] == [
+        question, answer, thanks,
+    ]
+    # An unthreaded message is a thread of one.
+    assert [m["ts"] for m in client.conversations_replies(channel="C1", ts=later)["messages"]] == [later]
+    assert slack_error(lambda: client.conversations_replies(channel="C1", ts="1.000001")) == "thread_not_found"
+    # The accessors show the same workspace, oldest first and replies included.
+    assert [m["ts"] for m in slack.messages("C1")] == [question, answer, thanks, later]
+    assert slack.thread("C1", question) == replies
+    assert slack.thread("C1", "1.000001") == []
+
+
+def test_history_window_is_exclusive_unless_inclusive(slack: SlackEmulator, client: WebClient) -> None:
+    stamps = [slack.add_message("C1", "U1", f"m{n}", ts=f"1700000100.00000{n}") for n in range(5)]
+
+    def texts(**window: Any) -> List[str]:
+        return [m["text"] for m in client.conversations_history(channel="C1", **window)["messages"]]
+
+    assert texts(oldest=stamps[1], latest=stamps[3]) == ["m2"]
+    assert texts(oldest=stamps[1], latest=stamps[3], inclusive=True) == ["m3", "m2", "m1"]
+    assert texts(oldest=stamps[3]) == ["m4"]
+    assert texts(latest=stamps[1], inclusive=True) == ["m1", "m0"]
+    assert slack_error(lambda: client.conversations_history(channel="C1", oldest="yesterday")) == (
+        "invalid_ts_oldest"
+    )
+    assert slack_error(lambda: client.conversations_history(channel="C1", latest="x")) == "invalid_ts_latest"
+
+
+def test_history_and_replies_paginate_with_cursors(slack: SlackEmulator, client: WebClient) -> None:
+    stamps = [slack.add_message("C1", "U1", f"m{n}") for n in range(5)]
+    replies = [slack.add_message("C1", "U2", f"r{n}", thread_ts=stamps[0]) for n in range(3)]
+
+    first = client.conversations_history(channel="C1", limit=2)
+    assert [m["text"] for m in first["messages"]] == ["m4", "m3"]
+    assert first["has_more"] is True and first["response_metadata"]["next_cursor"]
+    # slack_sdk follows response_metadata.next_cursor until it is absent.
+    pages = [[m["text"] for m in page["messages"]] for page in client.conversations_history(channel="C1", limit=2)]
+    assert pages == [["m4", "m3"], ["m2", "m1"], ["m0"]]
+    # A message posted between pages does not shift the next page (the cursor is a ts).
+    slack.add_message("C1", "U1", "newer")
+    second = client.conversations_history(channel="C1", limit=2, cursor=first["response_metadata"]["next_cursor"])
+    assert [m["text"] for m in second["messages"]] == ["m2", "m1"]
+    assert slack_error(lambda: client.conversations_history(channel="C1", cursor="garbage!")) == "invalid_cursor"
+
+    thread_pages = [
+        [m["text"] for m in page["messages"]]
+        for page in client.conversations_replies(channel="C1", ts=stamps[0], limit=2)
+    ]
+    assert thread_pages == [["m0", "r0"], ["r1", "r2"]]
+    # The window narrows the replies; the parent always leads.
+    narrowed = client.conversations_replies(channel="C1", ts=stamps[0], oldest=replies[0])["messages"]
+    assert [m["text"] for m in narrowed] == ["m0", "r1", "r2"]
+
+
+def test_update_edits_the_stored_message(slack: SlackEmulator, client: WebClient) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*v1*"}}]
+    ts = client.chat_postMessage(channel="C1", text="v1", blocks=blocks)["ts"]
+
+    updated = client.chat_update(channel="C1", ts=ts, text="v2")
+    assert (updated["channel"], updated["ts"], updated["text"]) == ("C1", ts, "v2")
+    assert updated["message"]["blocks"] == blocks  # not sent: kept, as Slack does
+    assert updated["message"]["edited"]["user"] == "UBOT"
+    assert float(updated["message"]["edited"]["ts"]) > float(ts)
+    [stored] = client.conversations_history(channel="C1")["messages"]
+    assert (stored["ts"], stored["text"], stored["blocks"]) == (ts, "v2", blocks)
+
+    client.chat_update(channel="C1", ts=ts, text="v3", blocks=[])  # [] clears them
+    [stored] = slack.messages("C1")
+    assert stored["text"] == "v3" and "blocks" not in stored
+
+    theirs = slack.add_message("C1", "U1", "a person's message")
+    assert slack_error(lambda: client.chat_update(channel="C1", ts=theirs, text="x")) == "cant_update_message"
+    assert slack_error(lambda: client.chat_update(channel="C1", ts="1.000001", text="x")) == "message_not_found"
+    assert slack_error(lambda: client.chat_update(channel="CNOPE", ts=ts, text="x")) == "channel_not_found"
+    assert [m["text"] for m in slack.messages("C1")] == ["v3", "a person's message"]
+
+
+def test_delete_removes_messages_and_keeps_threads_whole(slack: SlackEmulator, client: WebClient) -> None:
+    solo = client.chat_postMessage(channel="C1", text="oops")["ts"]
+    parent = client.chat_postMessage(channel="C1", text="parent")["ts"]
+    reply = client.chat_postMessage(channel="C1", text="reply", thread_ts=parent)["ts"]
+    other = slack.add_message("C1", "U2", "their reply", thread_ts=parent)
+
+    assert client.chat_delete(channel="C1", ts=solo).data == {"ok": True, "channel": "C1", "ts": solo}
+    assert slack_error(lambda: client.chat_delete(channel="C1", ts=solo)) == "message_not_found"
+    assert slack_error(lambda: client.chat_delete(channel="C1", ts=other)) == "cant_delete_message"
+
+    client.chat_delete(channel="C1", ts=reply)
+    [summary] = client.conversations_history(channel="C1")["messages"]
+    assert (summary["reply_count"], summary["latest_reply"]) == (1, other)
+
+    # A parent with replies left becomes a tombstone, so the thread stays reachable.
+    client.chat_delete(channel="C1", ts=parent)
+    tombstone, kept = client.conversations_replies(channel="C1", ts=parent)["messages"]
+    assert (tombstone["ts"], tombstone["subtype"], tombstone["reply_count"]) == (parent, "tombstone", 1)
+    assert kept["ts"] == other
+    assert [m["ts"] for m in slack.messages("C1")] == [parent, other]
+
+
+def test_reactions_are_recorded_on_messages(slack: SlackEmulator, client: WebClient) -> None:
+    ts = slack.add_message("C1", "U1", "shipped it")
+    slack.add_reaction("C1", ts, "tada", "U2")
+
+    assert client.reactions_add(channel="C1", timestamp=ts, name="tada")["ok"] is True
+    assert client.reactions_add(channel="C1", timestamp=ts, name=":eyes:")["ok"] is True
+    assert slack_error(lambda: client.reactions_add(channel="C1", timestamp=ts, name="tada")) == (
+        "already_reacted"
+    )
+    got = client.reactions_get(channel="C1", timestamp=ts)
+    assert (got["type"], got["channel"], got["message"]["ts"]) == ("message", "C1", ts)
+    assert got["message"]["reactions"] == [
+        {"name": "tada", "users": ["U2", "UBOT"], "count": 2},
+        {"name": "eyes", "users": ["UBOT"], "count": 1},
+    ]
+
+    assert client.reactions_remove(channel="C1", timestamp=ts, name="eyes")["ok"] is True
+    assert slack_error(lambda: client.reactions_remove(channel="C1", timestamp=ts, name="eyes")) == (
+        "no_reaction"
+    )
+    client.reactions_remove(channel="C1", timestamp=ts, name="tada")
+    [message] = slack.messages("C1")
+    assert message["reactions"] == [{"name": "tada", "users": ["U2"], "count": 1}]
+
+    assert slack_error(lambda: client.reactions_add(channel="C1", timestamp="1.000001", name="x")) == (
+        "message_not_found"
+    )
+    assert slack_error(lambda: client.reactions_get(channel="C1", timestamp="soon")) == "bad_timestamp"
+    with pytest.raises(KeyError):
+        slack.add_reaction("C1", "1.000001", "tada", "U2")
+
+
+def test_channel_rules_for_posting(slack: SlackEmulator, client: WebClient) -> None:
+    slack.add_channel("C2", "random", creator="U1", members=["U1"])
+    slack.add_channel("C3", "secret", creator="U1", members=["U1"], is_private=True)
+    slack.add_channel("C4", "old", creator="U1", members=["U1", "UBOT"])
+    slack.archive_channel("C4")
+
+    def post(channel: str) -> str:
+        return slack_error(lambda: client.chat_postMessage(channel=channel, text="hi"))
+
+    assert post("CNOPE") == "channel_not_found"
+    assert post("GNOPE") == "channel_not_found"
+    assert post("C2") == "not_in_channel"
+    assert post("C3") == "channel_not_found"  # a private channel is invisible to non-members
+    assert post("C4") == "is_archived"
+    assert client.conversations_info(channel="C4")["channel"]["is_archived"] is True
+    assert slack_error(lambda: client.conversations_join(channel="C4")) == "is_archived"
+    assert slack_error(lambda: client.conversations_history(channel="C2")) == "not_in_channel"
+    client.conversations_join(channel="C2")
+    assert client.chat_postMessage(channel="C2", text="hi")["ok"] is True
+    # DMs and group DMs the bot opened need no membership.
+    assert client.chat_postMessage(channel="DU2", text="psst")["channel"] == "DU2"
+    group_dm = client.conversations_open(users="U1,U2")["channel"]["id"]
+    assert client.chat_postMessage(channel=group_dm, text="both of you")["ok"] is True
+    assert [m["text"] for m in slack.messages("C2")] == ["hi"]
+    assert [m["text"] for m in slack.messages(group_dm)] == ["both of you"]
+    assert slack.messages("C4") == [] and slack.messages("C3") == []
+
+
+def test_membership_check_can_be_turned_off() -> None:
+    with SlackEmulator(strict_membership=False) as slack:
+        slack.add_channel("C2", "random", creator="U1", members=["U1"])
+        client = WebClient(token="xoxb-test", base_url=slack.url)
+        assert client.chat_postMessage(channel="C2", text="hi")["ok"] is True
+        # Unknown channels still don't exist.
+        assert slack_error(lambda: client.chat_postMessage(channel="C9", text="hi")) == "channel_not_found"
+        assert [m["text"] for m in slack.messages("C2")] == ["hi"]
+
+
+def test_added_messages_order_dms_and_metadata(slack: SlackEmulator, client: WebClient) -> None:
+    real_clock_ts = new_ts()  # what a test's message_event carries
+    assert slack.add_message("C1", "U1", "hello", ts=real_clock_ts) == real_clock_ts
+    posted = client.chat_postMessage(channel="C1", text="hi U1")["ts"]
+    assert float(posted) > float(real_clock_ts)  # the bot's answer sorts after what it answers
+    with pytest.raises(ValueError, match="already exists"):
+        slack.add_message("C1", "U2", "same ts", ts=real_clock_ts)
+    # Events a test builds next never reuse a ts the emulator gave the bot, even
+    # when the emulator has been pushed ahead of the clock.
+    slack.add_message("C1", "U1", "from the future", ts=f"{time.time() + 5:.6f}")
+    ahead = client.chat_postMessage(channel="C1", text="still after it")["ts"]
+    assert float(new_ts()) > float(ahead)
+
+    dm = client.chat_postMessage(channel="U1", text="psst")
+    assert dm["channel"] == "DU1"
+    assert slack.messages("U1") == slack.messages("DU1") and slack.messages("DU1")[0]["text"] == "psst"
+    assert [m["text"] for m in client.conversations_history(channel="DU1")["messages"]] == ["psst"]
+
+    metadata = {"event_type": "question_asked", "event_payload": {"id": "q1"}}
+    client.chat_postMessage(channel="C1", text="tagged", metadata=metadata)
+    newest = client.conversations_history(channel="C1", limit=1)["messages"][0]
+    assert newest["text"] == "tagged" and "metadata" not in newest  # Slack: only on request
+    newest = client.conversations_history(channel="C1", limit=1, include_all_metadata=True)["messages"][0]
+    assert newest["metadata"] == metadata
+    assert slack.messages("C1")[-1]["metadata"] == metadata
+
+
+def test_concurrent_posts_are_all_kept(slack: SlackEmulator) -> None:
+    client = WebClient(token="xoxb-test", base_url=slack.url)
+
+    def post(worker: int) -> None:
+        for n in range(10):
+            client.chat_postMessage(channel="C1", text=f"{worker}-{n}")
+            slack.add_message("C1", "U1", f"user {worker}-{n}")
+
+    threads = [threading.Thread(target=post, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    stored = slack.messages("C1")
+    assert len(stored) == 160 and len({m["ts"] for m in stored}) == 160
+    assert sorted(m["text"] for m in stored if m.get("bot_id")) == sorted(
+        f"{w}-{n}" for w in range(8) for n in range(10)
+    )
+    everything = [m for page in client.conversations_history(channel="C1", limit=50) for m in page["messages"]]
+    assert [m["ts"] for m in everything] == [m["ts"] for m in reversed(stored)]
+
+
+# --------------------------------------------------------- failure: storms
+
+
+def test_storm_rate_limits_a_method_until_calm(slack: SlackEmulator, client: WebClient) -> None:
+    slack.fail("chat.postMessage", "fatal_error")  # scripted: waits out the storm
+    slack.storm("chat.postMessage", 60, retry_after=7)
+
+    for _ in range(3):
+        with pytest.raises(SlackApiError) as limited:
+            client.chat_postMessage(channel="C1", text="x")
+        response = limited.value.response
+        assert (response.status_code, response["error"]) == (429, "ratelimited")
+        assert response.headers["Retry-After"] == "7"
+    assert client.users_info(user="U1")["ok"] is True  # other methods get through
+
+    slack.calm()
+    assert slack_error(lambda: client.chat_postMessage(channel="C1", text="x")) == "fatal_error"
+    assert client.chat_postMessage(channel="C1", text="x")["ok"] is True
+    assert slack.call_counts("chat.postMessage") == {"delivered": 1, "scripted": 1, "stormed": 3}
+    assert slack.call_counts() == {"delivered": 2, "scripted": 1, "stormed": 3}
+    assert [call.outcome for call in slack.calls][:3] == ["stormed"] * 3
+    assert len(slack.messages("C1")) == 1  # nothing got through during the storm
+
+
+def test_storm_ends_by_itself_and_slack_sdk_rides_it_out(slack: SlackEmulator) -> None:
+    client = WebClient(token="xoxb-test", base_url=slack.url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=10))
+    slack.storm("chat.postMessage", 0.3, retry_after=0)
+    started = time.monotonic()
+
+    assert client.chat_postMessage(channel="C1", text="eventually")["ok"] is True
+
+    assert time.monotonic() - started >= 0.3
+    counts = slack.call_counts("chat.postMessage")
+    assert counts["stormed"] >= 1 and counts["delivered"] == 1
+    assert [m["text"] for m in slack.messages("C1")] == ["eventually"]
+    # Over: no storm left behind.
+    assert WebClient(token="xoxb-test", base_url=slack.url).chat_postMessage(channel="C1", text="x")["ok"]
+
+
+def test_outage_storm_answers_5xx_without_json(slack: SlackEmulator, client: WebClient) -> None:
+    slack.storm("*", 60, status=503)
+
+    for call in (lambda: client.chat_postMessage(channel="C1", text="x"), lambda: client.users_info(user="U1")):
+        with pytest.raises(SlackApiError) as outage:
+            call()
+        response = outage.value.response
+        assert response.status_code == 503
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "non-JSON" in response["error"]  # slack_sdk could not parse the page
+    # response_url posts are not Web API calls: the Web API outage spares them.
+    assert WebhookClient(slack.response_url()).send(text="still here").status_code == 200
+
+    slack.calm("*")
+    retrying = WebClient(token="xoxb-test", base_url=slack.url)
+    retrying.retry_handlers.append(
+        ServerErrorRetryHandler(max_retry_count=1, interval_calculator=FixedValueRetryIntervalCalculator(0.01))
+    )
+    slack.storm("users.info", 60, status=500)
+    with pytest.raises(SlackApiError) as server_error:
+        retrying.users_info(user="U1")
+    assert server_error.value.response.status_code == 500
+    assert slack.call_counts("users.info") == {"delivered": 0, "scripted": 0, "stormed": 3}
+    with pytest.raises(ValueError):
+        slack.storm("users.info", 0)
+
+
 # ------------------------------------------------------------------ signing
 
 
@@ -304,6 +632,7 @@ def bolt(slack: SlackEmulator) -> Iterator[Dict[str, Any]]:
     @app.event("member_joined_channel")
     @app.event("member_left_channel")
     @app.event("reaction_added")
+    @app.event("reaction_removed")
     @app.event("app_home_opened")
     def on_other(event: Dict[str, Any], request: BoltRequest) -> None:
         seen.append({**event, "_retry": request.headers.get("x-slack-retry-num")})
@@ -419,7 +748,15 @@ def test_recorded_calls_match_spec(slack: SlackEmulator, client: WebClient) -> N
     client.users_info(user="U1")
     list(client.conversations_members(channel="C1", limit=2))
     client.views_publish(user_id="U1", view={"type": "home", "blocks": []})
-    client.reactions_add(channel="C1", timestamp="1.1", name="wave")
+    posted = client.chat_postMessage(channel="C1", text="react to me")["ts"]
+    client.reactions_add(channel="C1", timestamp=posted, name="wave")
+    client.reactions_get(channel="C1", timestamp=posted, full=True)
+    client.reactions_remove(channel="C1", timestamp=posted, name="wave")
+    client.chat_postMessage(channel="C1", text="reply", thread_ts=posted)
+    client.conversations_history(channel="C1", limit=1, oldest="0", inclusive=True)
+    client.conversations_replies(channel="C1", ts=posted, include_all_metadata=True)
+    client.chat_update(channel="C1", ts=posted, text="edited")
+    client.chat_delete(channel="C1", ts=posted)
     client.bookmarks_list(channel_id="C1")
     WebClient(token="xoxb-test", base_url=slack.url, team_id="T1").conversations_info(channel="C1")
     WebhookClient(slack.response_url()).send(text="not a Web API call")
@@ -444,6 +781,7 @@ def test_sent_envelopes_match_slack_schemas(bolt: Dict[str, Any]) -> None:
         member_joined_event("C1", "U2", inviter="U1"),
         member_left_event("C1", "U2"),
         reaction_added_event("U1", "eyes", "C1", "1.1", item_user="U2"),
+        reaction_removed_event("U1", "eyes", "C1", "1.1", item_user="U2"),
         app_home_opened_event("U1"),
     ]
     for event in events:
@@ -466,8 +804,116 @@ def test_event_checks_flag_problems() -> None:
     ]
 
 
-def test_missing_spec_skips(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    require_spec_dir()  # warm the caches: a later absence must still skip
+def test_missing_spec_fails(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    require_spec_dir()  # warm the caches: a later absence must still fail
     monkeypatch.setenv("SLACK_API_SPEC_DIR", str(tmp_path))
-    with pytest.raises(pytest.skip.Exception, match="Slack API specs not found"):
+    with pytest.raises(pytest.fail.Exception, match="Slack API specs not found"):
         check_call("chat.postMessage", {"channel": "C1"})
+    with pytest.raises(pytest.fail.Exception, match="Slack API specs not found"):
+        check_event({"type": "reaction_added", "event_ts": "1.1"})
+
+
+def _spec_copy(name: str) -> Dict[str, Any]:
+    # The committed copy itself, whatever SLACK_API_SPEC_DIR says.
+    return json.loads((DEFAULT_SPEC_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_spec_copy_covers_the_emulator() -> None:
+    web_api = _spec_copy(WEB_API_FILE)
+    copied = {path.lstrip("/") for path in web_api["paths"]}
+    newer = set(web_api["x-trimmed"]["methods_not_in_spec"])
+    # Every method the emulator answers is in the copy, or newer than the 2021
+    # spec and then checked against slack_sdk's WebClient.
+    assert SlackEmulator.METHODS <= copied | newer, sorted(SlackEmulator.METHODS - copied - newer)
+    assert newer.isdisjoint(copied)
+    assert all(callable(getattr(WebClient, method.replace(".", "_"), None)) for method in newer)
+    assert copied <= SlackEmulator.METHODS  # and nothing stale is kept
+
+    events = _spec_copy(EVENTS_API_FILE)
+    sent = {
+        builder()["type"]
+        for builder in (
+            lambda: message_event("C1", "U1", "hi"),
+            lambda: member_joined_event("C1", "U1"),
+            lambda: member_left_event("C1", "U1"),
+            lambda: reaction_added_event("U1", "eyes", "C1", "1.1"),
+            lambda: reaction_removed_event("U1", "eyes", "C1", "1.1"),
+            lambda: app_home_opened_event("U1"),
+        )
+    }
+    topics = {topic.replace(".", "_") for topic in events["topics"]}
+    assert sent <= topics | set(events["x-trimmed"]["event_types_not_in_spec"])
+    for ref in _refs(web_api) + _refs(events):  # the trimmed copies are self-contained
+        document = web_api if ref.startswith("#/definitions/") else events
+        node: Any = document
+        for part in ref[2:].split("/"):
+            node = node[part]
+    assert "MIT License" in (DEFAULT_SPEC_DIR / "LICENSE").read_text(encoding="utf-8")
+
+
+def _refs(node: Any) -> List[str]:
+    if isinstance(node, dict):
+        return [node["$ref"]] if "$ref" in node else [r for value in node.values() for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for item in node for r in _refs(item)]
+    return []
+
+
+def test_methods_missing_from_the_copy_are_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_API_SPEC_DIR", raising=False)
+    # A real method (slack_sdk knows it) that the trimmed copy lacks: re-run trim.py.
+    [problem] = check_call("chat.scheduleMessage", {"channel": "C1", "post_at": 1, "text": "x"})
+    assert "not in the trimmed spec copy" in problem and "trim.py" in problem
+    # Newer than the 2021 spec, recorded as such by trim.py: slack_sdk is the reference.
+    assert check_call("bookmarks.list", {"channel_id": "C1"}) == []
+
+
+# Errors Slack answers (and documents today) that the 2021 spec's enums omit.
+ERRORS_AFTER_2021_SPEC = {
+    ("conversations.history", "not_in_channel"),
+    ("conversations.history", "invalid_cursor"),
+}
+
+
+def test_emulator_errors_are_documented(slack: SlackEmulator, client: WebClient) -> None:
+    slack.add_channel("C2", "random", creator="U1", members=["U1"])
+    slack.add_channel("C4", "old", creator="U1", members=["U1", "UBOT"])
+    slack.archive_channel("C4")
+    mine = client.chat_postMessage(channel="C1", text="mine")["ts"]
+    theirs = slack.add_message("C1", "U1", "theirs")
+    client.reactions_add(channel="C1", timestamp=mine, name="eyes")
+    unknown = "1.000001"
+    cases = [
+        ("chat.postMessage", "channel_not_found", dict(channel="CNOPE", text="x")),
+        ("chat.postMessage", "not_in_channel", dict(channel="C2", text="x")),
+        ("chat.postMessage", "is_archived", dict(channel="C4", text="x")),
+        ("chat.update", "message_not_found", dict(channel="C1", ts=unknown, text="x")),
+        ("chat.update", "cant_update_message", dict(channel="C1", ts=theirs, text="x")),
+        ("chat.update", "channel_not_found", dict(channel="CNOPE", ts=mine, text="x")),
+        ("chat.delete", "message_not_found", dict(channel="C1", ts=unknown)),
+        ("chat.delete", "cant_delete_message", dict(channel="C1", ts=theirs)),
+        ("chat.getPermalink", "channel_not_found", dict(channel="CNOPE", message_ts=mine)),
+        ("conversations.history", "channel_not_found", dict(channel="CNOPE")),
+        ("conversations.history", "not_in_channel", dict(channel="C2")),
+        ("conversations.history", "invalid_ts_oldest", dict(channel="C1", oldest="x")),
+        ("conversations.history", "invalid_ts_latest", dict(channel="C1", latest="x")),
+        ("conversations.history", "invalid_cursor", dict(channel="C1", cursor="x")),
+        ("conversations.replies", "thread_not_found", dict(channel="C1", ts=unknown)),
+        ("conversations.replies", "channel_not_found", dict(channel="CNOPE", ts=mine)),
+        ("conversations.join", "is_archived", dict(channel="C4")),
+        ("conversations.join", "channel_not_found", dict(channel="CNOPE")),
+        ("conversations.info", "channel_not_found", dict(channel="CNOPE")),
+        ("conversations.members", "invalid_cursor", dict(channel="C1", cursor="x")),
+        ("conversations.open", "users_list_not_supplied", dict(users="")),
+        ("reactions.add", "already_reacted", dict(channel="C1", timestamp=mine, name="eyes")),
+        ("reactions.add", "message_not_found", dict(channel="C1", timestamp=unknown, name="eyes")),
+        ("reactions.add", "bad_timestamp", dict(channel="C1", timestamp="soon", name="eyes")),
+        ("reactions.remove", "no_reaction", dict(channel="C1", timestamp=mine, name="tada")),
+        ("reactions.get", "message_not_found", dict(channel="C1", timestamp=unknown)),
+        ("users.info", "user_not_found", dict(user="UNOPE")),
+    ]
+    for method, expected, args in cases:
+        assert slack_error(lambda: client.api_call(method, params=args)) == expected, (method, args)
+        assert expected in documented_errors(method) or (method, expected) in ERRORS_AFTER_2021_SPEC, (
+            f"{method} answered {expected!r}, which Slack does not document for it"
+        )

@@ -2,7 +2,7 @@
 import json
 import time
 
-from tests.harness.slack_requests import member_joined_event, sign
+from handlers.emulator import member_joined_event, sign
 
 
 def test_a_wrong_signature_is_rejected_with_401(workspace):

@@ -63,7 +63,7 @@ def test_slash_commands_and_shortcuts_match():
 
 def test_scopes_are_exactly_those_the_code_needs(group):
     """Drive every feature once, then derive the scopes from the calls Slack saw."""
-    from tests.harness.slack_requests import app_home_opened_event
+    from handlers.emulator import app_home_opened_event
     group.join("UALICE")
     group.sender.event(app_home_opened_event("UOWNER"))
     group.slack.wait_for("views.publish")
@@ -80,7 +80,7 @@ def test_scopes_are_exactly_those_the_code_needs(group):
 
 def exercise_more_features(ws):
     """Every feature's Slack calls, so their scopes are checked too (later features add theirs)."""
-    from tests.harness.slack_requests import reaction_added_event
+    from handlers.emulator import reaction_added_event
     ws.run("UALICE", "expertise add kubernetes")
     ts = ws.say("UBOB", "How do I restart a kubernetes pod?")
     ws.advance(minutes=30)

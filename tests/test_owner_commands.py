@@ -81,7 +81,7 @@ def test_a_slack_error_during_setup_is_reported_and_nothing_is_created(workspace
 
 
 def test_app_home_lists_the_groups_the_user_owns(group):
-    from tests.harness.slack_requests import app_home_opened_event
+    from handlers.emulator import app_home_opened_event
     group.sender.event(app_home_opened_event("UOWNER"))
     [call] = group.slack.wait_for("views.publish")
     assert call["user_id"] == "UOWNER"

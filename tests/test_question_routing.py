@@ -6,8 +6,7 @@ Kubernetes too but it is evening there.
 """
 import pytest
 
-from tests.harness.slack_emulator import decode_json_args
-from tests.harness.slack_requests import reaction_added_event
+from handlers.emulator import decode_json_args, reaction_added_event
 
 K8S_QUESTION = "How do I roll back a Kubernetes deployment on staging?"
 
@@ -114,7 +113,7 @@ def test_a_restart_in_the_middle_keeps_state_and_never_pings_twice(routed):
 
 
 def test_a_retried_question_event_is_one_question(routed):
-    from tests.harness.slack_requests import message_event
+    from handlers.emulator import message_event
     event = message_event("C1", "UDAN", "Why is the build red again?", ts="1764000000.000100")
     routed.sender.event(event, event_id="EvQ2")
     routed.sender.event(event, event_id="EvQ2", retry_num=1)

@@ -4,7 +4,7 @@ import threading
 from bot.welcome import activity_table
 from handlers.runtime import Steward
 from bot.settings import Settings
-from tests.harness.slack_requests import member_joined_event, message_event
+from handlers.emulator import member_joined_event, message_event
 
 
 def test_socket_mode_uses_the_app_token_and_the_configured_api_url(slack, tmp_path):

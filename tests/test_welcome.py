@@ -1,5 +1,5 @@
 """New members are welcomed once, introduced to people, and bots are left alone."""
-from tests.harness.slack_emulator import decode_json_args
+from handlers.emulator import decode_json_args
 
 
 def blocks_text(post):

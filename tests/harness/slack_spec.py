@@ -1,15 +1,19 @@
 """Contract checks against Slack's published API specifications.
 
-The specs live in ``<repo>/../shared/slack-api`` (see its README; the
-``SLACK_API_SPEC_DIR`` environment variable overrides the location). When they
-are absent, every check calls ``pytest.skip`` instead of failing: the specs are
-shared data, not part of this repository.
+The specs are the trimmed copies in ``tests/harness/slack_api/`` (the part of
+Slack's published specs the bot and the emulator use; see the README there and
+``trim.py``, which regenerates them). The ``SLACK_API_SPEC_DIR`` environment
+variable points the checks elsewhere, e.g. at the full specs. A missing spec
+fails the calling test (``pytest.fail``): no spec check is ever skipped.
 
 Web API calls (``check_call``)
     * The method must exist in ``web-api.openapi2.json`` (Slack's 2021 spec).
       Methods added later (``bookmarks.*``, ...) fall back to slack_sdk: the
       method ``bookmarks.list`` is known if ``WebClient.bookmarks_list`` exists,
       and its keyword parameters are its arguments. Known to neither: problem.
+      With the trimmed copy, a method slack_sdk knows must be listed in the
+      copy's ``x-trimmed.methods_not_in_spec`` to fall back: otherwise the copy
+      merely lacks it (re-run trim.py), which is reported as a problem.
     * Required arguments are the spec's ``required`` parameters plus the
       keyword parameters slack_sdk's method has no default for. ``token`` is
       never an argument: it travels in the Authorization header.
@@ -47,8 +51,7 @@ import jsonschema
 import pytest
 from slack_sdk import WebClient
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SPEC_DIR = REPO_ROOT.parent / "shared" / "slack-api"
+DEFAULT_SPEC_DIR = Path(__file__).resolve().parent / "slack_api"
 SPEC_DIR_ENV = "SLACK_API_SPEC_DIR"
 
 WEB_API_FILE = "web-api.openapi2.json"
@@ -86,18 +89,19 @@ def spec_dir() -> Optional[Path]:
 
 
 def require_spec_dir() -> Path:
-    """The spec directory; skips the calling test when it is absent."""
+    """The spec directory; fails the calling test when it is absent."""
     directory = spec_dir()
     if directory is None:
-        pytest.skip(
+        pytest.fail(
             f"Slack API specs not found at {_spec_dir_candidate()} "
-            f"(clone shared/ beside the repo or set {SPEC_DIR_ENV})"
+            f"(the copy lives in tests/harness/slack_api; check {SPEC_DIR_ENV})",
+            pytrace=False,
         )
     return directory
 
 
 def _load(name: str) -> Dict[str, Any]:
-    # Locate on every call (a stat) so a missing spec always skips, even after
+    # Locate on every call (a stat) so a missing spec always fails, even after
     # another test loaded it from elsewhere; parsing is cached per directory.
     return _parse(require_spec_dir(), name)
 
@@ -157,6 +161,33 @@ def _sdk_parameters(method: str) -> Optional[Tuple[FrozenSet[str], FrozenSet[str
     return known, required
 
 
+def _missing_from_copy(method: str) -> Optional[str]:
+    """Why ``method`` can't be checked because the trimmed copy lacks it, or None.
+
+    A full spec has no ``x-trimmed``: there, absence means "newer than 2021".
+    """
+    document = _load(WEB_API_FILE)
+    trimmed = document.get("x-trimmed")
+    if trimmed is None or f"/{method}" in document["paths"]:
+        return None
+    if method in trimmed.get("methods_not_in_spec", ()):
+        return None
+    if _sdk_parameters(method) is None:
+        return None  # not a real method at all: check_call says so
+    return (
+        f"{method}: not in the trimmed spec copy ({require_spec_dir()}); "
+        f"teach the emulator the method, then re-run tests/harness/slack_api/trim.py"
+    )
+
+
+def documented_errors(method: str) -> FrozenSet[str]:
+    """The ``error`` values the spec documents for ``method`` (empty if it has none)."""
+    for operation in _load(WEB_API_FILE)["paths"].get(f"/{method}", {}).values():
+        schema = operation.get("responses", {}).get("default", {}).get("schema", {})
+        return frozenset(schema.get("properties", {}).get("error", {}).get("enum", ()))
+    return frozenset()
+
+
 def method_contract(method: str) -> Optional[MethodContract]:
     spec = _spec_methods().get(method)
     sdk = _sdk_parameters(method)
@@ -174,6 +205,9 @@ def method_contract(method: str) -> Optional[MethodContract]:
 
 def check_call(method: str, args: Dict[str, Any]) -> List[str]:
     """Problems with calling Web API ``method`` with ``args`` (empty: fine)."""
+    missing = _missing_from_copy(method)
+    if missing:
+        return [missing]
     contract = method_contract(method)
     if contract is None:
         return [

@@ -14,9 +14,7 @@ from datetime import timedelta
 from bot.clock import FakeClock
 from handlers.runtime import Steward
 from bot.settings import Settings
-
-from .slack_emulator import SlackEmulator
-from .slack_requests import SlackSender, member_joined_event, member_left_event, message_event, new_ts
+from handlers.emulator import SlackEmulator, SlackSender, member_joined_event, member_left_event, message_event, new_ts
 
 SIGNING_SECRET = "test-signing-secret"
 TICK_SECONDS = 0.05
@@ -88,6 +86,7 @@ class Workspace:
 
     def say(self, user: str, text: str, channel: str = "C1", thread_ts: str | None = None, wait: bool = True, **kwargs) -> str:
         ts = new_ts()
+        self.slack.add_message(channel, user, text, ts=ts, thread_ts=thread_ts)  # Slack keeps it too
         response = self.sender.event(message_event(channel, user, text, ts=ts, thread_ts=thread_ts), **kwargs)
         assert response.status == 200, response.body
         if wait:

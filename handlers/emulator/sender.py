@@ -69,6 +69,18 @@ def new_ts() -> str:
     return f"{value // 1_000_000}.{value % 1_000_000:06d}"
 
 
+def ts_taken(micros: int) -> None:
+    """Note a ts (in microseconds) handed out elsewhere: later new_ts() values exceed it.
+
+    The emulator calls this for the ts it gives the bot's posts. Once it has
+    seen a real-clock ts it issues ts just after it, and a test's next
+    new_ts() must not land on one of those (a ts is a message id).
+    """
+    global _last_ts_micros
+    with _ts_lock:
+        _last_ts_micros = max(_last_ts_micros, micros)
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}{next(_ids):06d}{uuid.uuid4().hex[:6].upper()}"
 
@@ -154,6 +166,15 @@ def reaction_added_event(
     }
     if item_user:
         event["item_user"] = item_user
+    return event
+
+
+def reaction_removed_event(
+    user: str, reaction: str, channel: str, ts: str, item_user: Optional[str] = None
+) -> Dict[str, Any]:
+    # Slack sends the same shape as reaction_added, under its own type.
+    event = reaction_added_event(user, reaction, channel, ts, item_user)
+    event["type"] = "reaction_removed"
     return event
 
 

@@ -3,8 +3,8 @@ tester found, each checked end to end through Slack's front door."""
 import pytest
 
 from bot.welcome.template import MAX_TEMPLATE
-from tests.harness.slack_emulator import decode_json_args
-from tests.harness.slack_requests import message_event
+from handlers.emulator import decode_json_args
+from handlers.emulator import message_event
 
 BROADCASTS = ("<!channel", "<!here", "<!everyone", "@channel", "@here", "@everyone")
 

@@ -1,5 +1,5 @@
 """Every post goes out once, end to end: the outbox and its worker against the Slack emulator."""
-from tests.harness.slack_emulator import decode_json_args
+from handlers.emulator import decode_json_args
 
 
 def test_a_rate_limited_welcome_is_delivered_once_after_retry_after(group):

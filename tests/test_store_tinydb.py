@@ -242,15 +242,92 @@ CRASH_BEFORE_COUNTERS = textwrap.dedent("""
 """)
 
 
-def test_a_crash_between_ids_and_counters_loses_a_bump_and_never_doubles_it(tmp_path):
+def test_a_bump_lost_between_ids_and_counters_counts_again_when_its_event_comes_again(tmp_path):
+    """The crash came after the ids were logged, before the counters were written: the ids are
+    forgotten at open (their table does not hold that flush), so the replayed event counts once."""
     data = tmp_path / "data"
     crashed = subprocess.run([sys.executable, "-c", CRASH_BEFORE_COUNTERS.format(repo=str(REPO), data=str(data))])
     assert crashed.returncode == 17
     reopened = TinyDBStore(data, flush_interval=60)
     assert reopened.get("activity.w", "k") == {"n": 1}
-    assert reopened.accumulate("activity.w", "k", add={"n": 1}, once="Ev2") is False  # the redelivery
-    assert reopened.get("activity.w", "k") == {"n": 1}
+    assert reopened.accumulate("activity.w", "k", add={"n": 1}, once="Ev1") is False  # written: counted
+    assert reopened.accumulate("activity.w", "k", add={"n": 1}, once="Ev2") is True  # lost: counts again
+    assert reopened.accumulate("activity.w", "k", add={"n": 1}, once="Ev2") is False
     reopened.close()
+    again = TinyDBStore(data, flush_interval=60)
+    assert again.get("activity.w", "k") == {"n": 2}
+    assert again.accumulate("activity.w", "k", add={"n": 1}, once="Ev2") is False
+    again.close()
+
+
+def test_a_forgotten_id_stays_forgotten_when_its_table_is_flushed_later(tmp_path):
+    """Forgotten at open, the id must not come back when a later flush of its table (for other
+    events) crashes before the replay counted it: it is dropped from the log, not just skipped."""
+    data = tmp_path / "data"
+    crashed = subprocess.run([sys.executable, "-c", CRASH_BEFORE_COUNTERS.format(repo=str(REPO), data=str(data))])
+    assert crashed.returncode == 17
+    reopened = TinyDBStore(data, flush_interval=60)
+    reopened.accumulate("activity.w", "k", add={"n": 1}, once="Ev3")
+    reopened.flush()  # activity.w now holds a flush newer than Ev2's line
+    reopened._closed.set()  # then the process dies, before Ev2's event came again
+    again = TinyDBStore(data, flush_interval=60)
+    assert again.accumulate("activity.w", "k", add={"n": 1}, once="Ev2") is True
+    assert again.accumulate("activity.w", "k", add={"n": 1}, once="Ev3") is False
+    again.close()
+
+
+def test_ids_of_a_table_whose_write_failed_are_forgotten_at_open_and_the_others_kept(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    store = TinyDBStore(data, flush_interval=3600)
+    store.accumulate("activity.a", "k", add={"n": 1}, once="EvA")
+    store.accumulate("activity.b", "k", add={"n": 1}, once="EvB")
+    import bot.store.files as module
+    real_replace, replaced = module.os.replace, []
+
+    def second_write_fails(*args):
+        replaced.append(args)
+        if len(replaced) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(*args)
+    monkeypatch.setattr(module.os, "replace", second_write_fails)
+    with pytest.raises(OSError):
+        store.flush()
+    monkeypatch.undo()
+    store._closed.set()  # the process dies before the next flush
+    reopened = TinyDBStore(data, flush_interval=3600)
+    assert reopened.get("activity.a", "k") == {"n": 1} and reopened.get("activity.b", "k") is None
+    assert reopened.accumulate("activity.a", "k", add={"n": 1}, once="EvA") is False
+    assert reopened.accumulate("activity.b", "k", add={"n": 1}, once="EvB") is True
+    reopened.close()
+
+
+def test_a_failed_table_write_logs_its_ids_again_with_the_flush_that_writes_it(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    store = TinyDBStore(data, flush_interval=3600)
+    store.accumulate("activity.a", "k", add={"n": 1}, once="EvA")
+    import bot.store.files as module
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(module.os, "replace", disk_full)
+    with pytest.raises(OSError):
+        store.flush()
+    monkeypatch.undo()
+    store.flush()  # the retry writes the counters, and logs EvA under its own flush number
+    store._closed.set()  # then the process dies
+    reopened = TinyDBStore(data, flush_interval=3600)
+    assert reopened.get("activity.a", "k") == {"n": 1}
+    assert reopened.accumulate("activity.a", "k", add={"n": 1}, once="EvA") is False
+    reopened.close()
+
+
+def test_log_lines_of_the_previous_format_are_trusted(tmp_path, fake_time):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "counted-events.log").write_text('{"at":%s,"ids":["EvOld"]}\n' % fake_time.now)
+    store = TinyDBStore(data, flush_interval=60, now=fake_time)
+    assert store.accumulate("activity.w", "k", add={"n": 1}, once="EvOld") is False
+    store.close()
 
 
 BUMP_FLUSH_AND_WAIT = textwrap.dedent("""

@@ -44,11 +44,16 @@ def fsync_directory(directory: Path) -> None:
 class CountedEventsLog:
     """The event ids already counted by `accumulate(..., once=...)`, kept across restarts.
 
-    Append-only, one JSON line per flush: {"at": epoch seconds, "ids": [...]}, fsynced. An id is
-    remembered for the window from its line's time (at most one flush interval later than its bump,
-    which only errs on the safe side). Appending is cheap whatever the file's size; when the file
-    spans more than twice the window it is rewritten atomically with its live lines only, so it
-    holds about two windows of ids at most and reading it at start costs the same at any age.
+    Append-only, one JSON line per flush, fsynced:
+        {"at": epoch seconds, "n": flush number, "ids": [...], "tables": {table: how many of the ids}}
+    `ids` lists each table's ids in the order of `tables` (the counters they bumped), so the store
+    can tell, at open, which ids belong to a table whose counters that flush never wrote (see
+    `TinyDBStore`). Lines of older versions have no "n" and "tables": their ids are trusted.
+
+    An id is remembered for the window from its line's time (at most one flush interval later than
+    its bump, which only errs on the safe side). Appending is cheap whatever the file's size; when
+    the file spans more than twice the window it is rewritten atomically with its live lines only,
+    so it holds about two windows of ids at most and reading it at start costs the same at any age.
 
     A line torn by a crash during its append, or left by a failed one, is skipped: the store writes
     ids before their counters, so those counters were not written either, and forgetting the ids is
@@ -60,18 +65,22 @@ class CountedEventsLog:
         self.window = window
         self._oldest: float | None = None  # time of the first line in the file
 
-    def load(self, now: float) -> list[tuple[float, list[str]]]:
+    def load(self, now: float) -> list[dict]:
         """The live lines, oldest first; dead and torn lines are dropped from the file too."""
         lines, damaged = self._read()
-        live = [(at, ids) for at, ids in lines if at > now - self.window]
+        live = [line for line in lines if line["at"] > now - self.window]
         if damaged or len(live) < len(lines):
-            self._rewrite(live)
+            self.rewrite(live)
         else:
-            self._oldest = live[0][0] if live else None
+            self._oldest = live[0]["at"] if live else None
         return live
 
-    def append(self, ids: list[str], at: float) -> None:
-        line = json.dumps({"at": round(at, 3), "ids": ids}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    def append(self, ids: list[str], at: float, *, n: int | None = None, tables: dict[str, int] | None = None) -> None:
+        record: dict = {"at": round(at, 3)}
+        if n is not None:
+            record.update(n=n, tables=tables or {})
+        record["ids"] = ids
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
         created = not self.path.exists()
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -92,11 +101,11 @@ class CountedEventsLog:
             self._oldest = at
         elif at - self._oldest > 2 * self.window:
             try:
-                self._rewrite([(a, i) for a, i in self._read()[0] if a > at - self.window])
+                self.rewrite([line for line in self._read()[0] if line["at"] > at - self.window])
             except OSError:  # the ids are appended, which is what matters: compact at the next flush
                 log.exception("could not compact %s; will retry", self.path)
 
-    def _read(self) -> tuple[list[tuple[float, list[str]]], bool]:
+    def _read(self) -> tuple[list[dict], bool]:
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -107,21 +116,38 @@ class CountedEventsLog:
         for raw in text.splitlines():
             try:
                 entry = json.loads(raw)
-                at, ids = float(entry["at"]), entry["ids"]
-                if not isinstance(ids, list):
+                line = {"at": float(entry["at"]), "ids": entry["ids"]}
+                if not isinstance(line["ids"], list):
                     raise TypeError("ids is not a list")
-            except (ValueError, TypeError, KeyError):
+                line["ids"] = [str(i) for i in line["ids"]]
+                if "n" in entry:
+                    line.update(n=int(entry["n"]), tables={str(t): int(c) for t, c in entry["tables"].items()})
+                    if sum(line["tables"].values()) != len(line["ids"]):
+                        raise ValueError("tables do not add up to the ids")
+            except (ValueError, TypeError, KeyError, AttributeError):
                 damaged = True
                 continue
-            lines.append((at, [str(i) for i in ids]))
+            lines.append(line)
         if damaged:
             log.warning("%s: skipped damaged lines (an append interrupted by a crash)", self.path)
         return lines, damaged
 
-    def _rewrite(self, live: list[tuple[float, list[str]]]) -> None:
-        write_atomically(self.path, "".join(
-            json.dumps({"at": at, "ids": ids}, ensure_ascii=False, separators=(",", ":")) + "\n" for at, ids in live))
-        self._oldest = live[0][0] if live else None
+    def rewrite(self, lines: list[dict]) -> None:
+        """Replace the file with these lines (as `load` returns them), atomically."""
+        write_atomically(self.path, "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+                                            for line in lines))
+        self._oldest = lines[0]["at"] if lines else None
+
+
+def ids_by_table(line: dict) -> dict[str | None, list[str]]:
+    """A log line's ids by the table whose counters they bumped (None: a line of an older version)."""
+    if "tables" not in line:
+        return {None: list(line["ids"])}
+    grouped, start = {}, 0
+    for table, count in line["tables"].items():
+        grouped[table] = line["ids"][start:start + count]
+        start += count
+    return grouped
 
 
 def _truncate_quietly(fd: int, size: int) -> None:

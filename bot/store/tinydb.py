@@ -12,12 +12,17 @@ Why it looks the way it does (TinyDB 4.8/4.9 facts, measured on this machine kin
   (one process owns the data directory) and only reads the file once.
 
 Counting once (`accumulate(..., once=event_id)`), across restarts too, since Slack may redeliver
-an event to a bot that restarted: the ids counted since the last flush are appended to
-`counted-events.log` (one fsynced JSON line per flush) BEFORE that flush writes the counters. A
-crash between the two loses those bumps (the documented counter loss window) and never counts one
-twice; ids and counters buffered since the last flush are lost together, so a redelivered event
-then counts once. At open, the ids younger than `COUNT_ONCE_WINDOW` are reloaded; the log is
-compacted when it spans twice the window (see `CountedEventsLog`). A bump costs one dict look-up.
+an event to a bot that restarted and the inbox replays what it had not finished: the ids counted
+since the last flush are appended to `counted-events.log` (one fsynced JSON line per flush, with
+the flush's number and the table each id bumped) BEFORE that flush writes the counters, and each
+table file records the number of the last flush whose counters it holds (its `flushed` table,
+written in the same atomic file write as the counters). At open, the ids younger than
+`COUNT_ONCE_WINDOW` are reloaded, except those whose table does not hold their flush: a crash
+between the two writes lost those bumps, so their ids are forgotten (and dropped from the log) and
+a replayed or redelivered event counts again, once. Ids and counters buffered since the last flush
+are lost together, likewise. So a crash never counts an event twice, and never loses a bump whose
+event comes again. The log is compacted when it spans twice the window (see `CountedEventsLog`).
+A bump costs one dict look-up.
 """
 from __future__ import annotations
 
@@ -34,11 +39,12 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, StoreError, check_table, copy_fields, merge_pending
-from .files import CountedEventsLog, write_atomically
+from .files import CountedEventsLog, ids_by_table, write_atomically
 
 log = logging.getLogger(__name__)
 
 COUNTED_EVENTS_FILE = "counted-events.log"
+FLUSHED = "flushed"  # TinyDB table in a counter file: {"n": the last flush whose counters it holds}
 
 
 class AtomicJSONStorage(Storage):
@@ -118,6 +124,7 @@ class TinyDBStore:
         self._now = now
         self._lock = threading.RLock()
         self._tables: dict[str, tuple[TinyDB, dict[str, int]]] = {}
+        self._flushed: dict[str, int] = {}  # table -> the last flush whose counters its file holds
         self._pending: dict[tuple[str, str], tuple[dict, dict]] = {}
         self._closed = threading.Event()
         # Leftovers of a crash between temp write and rename: the real file is intact.
@@ -128,13 +135,33 @@ class TinyDBStore:
             self._open(path.stem)
         window = COUNT_ONCE_WINDOW.total_seconds()
         self._counted = CountedIds(window)  # ids counted within the window: checked on every bump
-        self._unpersisted: list[str] = []  # of which not yet in the log: appended at the next flush
+        self._unpersisted: dict[str, list[str]] = {}  # table -> ids not yet in the log: appended at the next flush
         self._counted_log = CountedEventsLog(self.data_dir / COUNTED_EVENTS_FILE, window)
-        for at, ids in self._counted_log.load(self._now()):
-            for event_id in ids:
-                self._counted.add(event_id, at)
+        self._flush_number = max(self._flushed.values(), default=0)
+        self._reload_counted_ids()
         self._flusher = threading.Thread(target=self._flush_periodically, name="store-flush", daemon=True)
         self._flusher.start()
+
+    def _reload_counted_ids(self) -> None:
+        """The ids of the log's live lines, but those whose counters their flush never wrote."""
+        kept_lines, forgotten = [], 0
+        for line in self._counted_log.load(self._now()):
+            self._flush_number = max(self._flush_number, line.get("n", 0))
+            kept: dict[str | None, list[str]] = {}
+            for table, ids in ids_by_table(line).items():
+                if table is None or self._flushed.get(table, 0) >= line["n"]:
+                    kept[table] = ids
+                else:
+                    forgotten += len(ids)  # the crash came between the log and this table's write
+            for ids in kept.values():
+                for event_id in ids:
+                    self._counted.add(event_id, line["at"])
+            if kept:
+                kept_lines.append(_line(line, kept))
+        if forgotten:
+            # Dropped from the file too: a later flush of the same table must not revive them.
+            log.warning("%d counted event id(s) had no counters written (a crash mid-flush): they count again", forgotten)
+            self._counted_log.rewrite(kept_lines)
 
     # --- table plumbing -------------------------------------------------------------------
     def _open(self, table: str) -> tuple[TinyDB, dict[str, int]]:
@@ -143,6 +170,9 @@ class TinyDBStore:
             check_table(table)
             db = TinyDB(self.data_dir / f"{table}.json", storage=AtomicJSONStorage)
             index = {doc["_key"]: doc.doc_id for doc in db.table("docs").all()}
+            marks = db.table(FLUSHED).all()
+            if marks:
+                self._flushed[table] = int(marks[0]["n"])
             opened = self._tables[table] = (db, index)
         return opened
 
@@ -235,7 +265,7 @@ class TinyDBStore:
             if once is not None:
                 if not self._counted.add(once, self._now()):
                     return False
-                self._unpersisted.append(once)
+                self._unpersisted.setdefault(table, []).append(once)
             additions, latest_fields = self._pending.setdefault((table, key), ({}, {}))
             for name, amount in (add or {}).items():
                 additions[name] = additions.get(name, 0) + amount
@@ -245,35 +275,45 @@ class TinyDBStore:
     def flush(self) -> None:
         """Write the counted ids, then the buffered counters: one file write per table touched."""
         with self._lock:
-            self._persist_counted_ids()  # first: a crash before the counters loses bumps, never doubles one
+            logged = self._persist_counted_ids()  # first (see the module docstring): never a bump counted twice
             pending, self._pending = self._pending, {}
             by_table: dict[str, list[tuple[str, tuple[dict, dict]]]] = {}
             for (table, key), change in pending.items():
                 by_table.setdefault(table, []).append((key, change))
-            tables = list(by_table)
+            # A table with logged ids is written even with no counter left (an `update` wrote them):
+            # its flush number is what says those ids' counters are on disk.
+            tables = list(by_table) + [table for table in logged if table not in by_table]
             for done, table in enumerate(tables):
                 try:
-                    self._apply_counters(table, dict(by_table[table]))
+                    self._apply_counters(table, dict(by_table.get(table, [])), self._flush_number if table in logged else None)
                 except BaseException:
                     for unwritten in tables[done:]:  # this table and the ones after it: next flush
-                        for key, change in by_table[unwritten]:
+                        for key, change in by_table.get(unwritten, []):
                             self._pending[(unwritten, key)] = change
+                        if unwritten in logged:  # logged again with the flush that writes them
+                            self._unpersisted[unwritten] = logged[unwritten] + self._unpersisted.get(unwritten, [])
                     raise
 
-    def _persist_counted_ids(self) -> None:
-        ids, self._unpersisted = self._unpersisted, []
+    def _persist_counted_ids(self) -> dict[str, list[str]]:
+        """Append the ids bumped since the last flush under a new flush number; them, by table."""
+        by_table, self._unpersisted = self._unpersisted, {}
         now = self._now()
         self._counted.expire(now)  # an idle bot releases its old ids too
-        if not ids:
-            return
+        if not by_table:
+            return {}
         try:
-            self._counted_log.append(ids, now)
+            self._counted_log.append([i for ids in by_table.values() for i in ids], now, n=self._flush_number + 1,
+                                     tables={table: len(ids) for table, ids in by_table.items()})
         except BaseException:
-            self._unpersisted = ids + self._unpersisted  # counters stay buffered too: both retried
+            for table, ids in by_table.items():  # counters stay buffered too: both retried
+                self._unpersisted[table] = ids + self._unpersisted.get(table, [])
             raise
+        self._flush_number += 1
+        return by_table
 
-    def _apply_counters(self, table: str, changes: dict[str, tuple[dict, dict]]) -> None:
-        """One pass over the table for all its buffered changes, and one file write.
+    def _apply_counters(self, table: str, changes: dict[str, tuple[dict, dict]], flush_number: int | None) -> None:
+        """One pass over the table for all its buffered changes, and one file write, which also
+        records `flush_number` (the flush whose logged ids these counters are) when given.
 
         TinyDB rebuilds the whole table on every update call, so updating key by key would cost
         (keys changed) x (table size) on every flush.
@@ -293,11 +333,17 @@ class TinyDBStore:
                 if new:
                     for doc, doc_id in zip(new, docs.insert_multiple(new)):
                         index[doc["_key"]] = doc_id
+                if flush_number is not None:
+                    marks = db.table(FLUSHED)
+                    marks.truncate()
+                    marks.insert({"n": flush_number})
         except BaseException:
             # The storage went back to the file: so must the index (the new doc ids are not in it).
             index.clear()
             index.update({doc["_key"]: doc.doc_id for doc in docs.all()})
             raise
+        if flush_number is not None:
+            self._flushed[table] = flush_number
 
     def _flush_periodically(self) -> None:
         while not self._closed.wait(self.flush_interval):
@@ -317,3 +363,10 @@ class TinyDBStore:
                 db.close()
             self._tables.clear()
 
+
+def _line(line: dict, kept: dict[str | None, list[str]]) -> dict:
+    """A log line keeping only the `kept` tables' ids (as `CountedEventsLog.load` gives lines)."""
+    if None in kept:
+        return {"at": line["at"], "ids": kept[None]}
+    return {"at": line["at"], "ids": [i for ids in kept.values() for i in ids], "n": line["n"],
+            "tables": {table: len(ids) for table, ids in kept.items()}}

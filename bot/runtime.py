@@ -5,10 +5,6 @@ import logging
 import time
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from .app import build_app
 from .clock import Clock, SystemClock
@@ -17,15 +13,6 @@ from .store import Store, TinyDBStore
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # one access-log line per event would drown the logs
-        log.debug("%s - %s", self.address_string(), format % args)
 
 
 class ListenerExecutor(ThreadPoolExecutor):
@@ -78,14 +65,16 @@ class Steward:
         self.scheduler.start()
 
     def serve_http(self, host: str = "0.0.0.0", port: int | None = None, *, block: bool = True):
-        """HTTP mode: events, slash commands, interactivity and options all on POST /slack/events."""
-        wsgi = SlackRequestHandler(self.app, path=EVENTS_PATH)
-        self._server = make_server(host, self.settings.port if port is None else port, wsgi,
-                                   server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+        """HTTP mode: events, slash commands, interactivity and options all on POST /slack/events.
+
+        Raises OSError (EADDRINUSE) at once when the port is taken."""
+        from handlers.http_server import SlackHttpServer  # the adapter depends on the core, not back
+        self._server = SlackHttpServer(self.app, host, self.settings.port if port is None else port,
+                                       signing_secret=self.settings.signing_secret, path=EVENTS_PATH)
         if block:
             self._server.serve_forever()
         else:
-            threading.Thread(target=self._server.serve_forever, name="http", daemon=True).start()
+            self._server.start_in_background()
         return self._server
 
     def socket_mode_handler(self):
@@ -99,8 +88,7 @@ class Steward:
 
     def close(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.close()
         self.listeners.wait_idle()  # let listeners finish their writes before the store closes
         self.listeners.shutdown(wait=True)
         self.scheduler.shutdown()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .activity import ActivityService
 from .clock import Clock
 from .commands import CommandRegistry
 from .groups import GroupService
@@ -38,6 +39,7 @@ class Core:
     outbox: Outbox  # the Messenger port
     groups: GroupService
     experts: ExpertService
+    activity: ActivityService
     welcome: WelcomeService
     questions: QuestionService
     home: HomeService
@@ -61,9 +63,11 @@ class Core:
 def build_core(settings: Settings, store: Store, clock: Clock, directory: Directory, outbox: Outbox) -> Core:
     groups = GroupService(store, clock, settings.admins)
     experts = ExpertService(store, clock)
-    questions = QuestionService(store, clock, groups, experts, directory, outbox)
+    activity = ActivityService(store, clock, directory)
+    questions = QuestionService(store, clock, groups, experts, directory, outbox, activity)
     core = Core(settings=settings, store=store, clock=clock, directory=directory, outbox=outbox, groups=groups,
-                experts=experts, welcome=WelcomeService(store, clock, directory, outbox, experts), questions=questions,
+                experts=experts, activity=activity, welcome=WelcomeService(store, clock, directory, outbox, experts, activity),
+                questions=questions,
                 home=HomeService(groups), commands=CommandRegistry(groups))
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):

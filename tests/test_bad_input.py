@@ -107,7 +107,7 @@ def test_an_action_whose_value_is_not_a_question_answers_at_once(group):
 
 
 def test_a_retried_chat_message_after_a_restart_is_counted_once(group):
-    from bot.welcome import activity_table
+    from bot.activity import activity_table
     event = message_event("C1", "UBOB", "Pushed the release notes.")
     group.sender.event(event, event_id="EvChatRestart")
     group.settle()

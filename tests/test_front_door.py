@@ -23,7 +23,7 @@ import pytest
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.welcome import activity_table
+from bot.activity import activity_table
 from handlers.http_server import MAX_BODY_BYTES, SlackRequestGate
 from handlers.emulator.sender import (FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, SlackSender, app_home_opened_event,
                              member_joined_event, member_left_event, message_event,

@@ -116,4 +116,7 @@ MESSAGES = {
     "status.failed": "Could not be delivered: {count}",
     "status.failed_line": "• {what}, {when} UTC: {reason}",
     "status.report": "A post about {group} could not be delivered ({what}): {reason}. `/community status` in the group lists what is waiting and what failed.",
+    "accepted.day": "a day: mon, tue, wed, thu, fri, sat or sun",
+    "accepted.time": "a time HH:MM in the group's time zone, such as 16:00",
+    "accepted.emoji": "an emoji name such as raised_hands or :tada:",
 }

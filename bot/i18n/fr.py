@@ -116,4 +116,7 @@ MESSAGES = {
     "status.failed": "Non distribués : {count}",
     "status.failed_line": "• {what}, {when} UTC : {reason}",
     "status.report": "Un message concernant {group} n'a pas pu être distribué ({what}) : {reason}. `/community status` dans le groupe liste ce qui attend et ce qui a échoué.",
+    "accepted.day": "un jour : mon, tue, wed, thu, fri, sat ou sun (lundi à dimanche)",
+    "accepted.time": "une heure HH:MM dans le fuseau du groupe, par exemple 16:00",
+    "accepted.emoji": "un nom d'emoji comme raised_hands ou :tada:",
 }

@@ -122,6 +122,11 @@ class ExpertService:
                 doc["learned"][term] = [weight + LEARNED_STEP, utc_iso(now), surface]
         self._change(team_id, user_id, apply)
 
+    @staticmethod
+    def topic_words(question_text: str) -> list[str]:
+        """Readable words of a question, most telling first (for "answered questions about CI")."""
+        return list(_surface_words(question_text).values())
+
     def decline(self, team_id: str, user_id: str, question_text: str) -> None:
         """'Not my topic': their weight on these words drops."""
         def apply(doc):

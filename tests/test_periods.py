@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from bot.clock import FakeClock
 from bot.periods import iso_week, local_day, ten_minutes
 from bot.store import MemoryStore
-from schedules import once_per_period
+from bot.periods import once_per_period
 
 
 def test_a_week_starts_on_monday_in_the_groups_time_zone():

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, available_timezones
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from ..worktime import DAYS
+
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
 

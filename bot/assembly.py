@@ -44,6 +44,14 @@ class Core:
     questions: QuestionService
     home: HomeService
     commands: CommandRegistry
+    # The weekly work, set by build_core once the services above exist:
+    recognition: object = None
+    # reminders
+    reminders: object = None
+    # owner digest
+    digest: object = None
+    # prompts
+    prompts: object = None
 
     def report_failure(self, doc: dict, reason: str) -> None:
         """Tell a group's owners, by direct message, about a post that could not be delivered."""
@@ -72,4 +80,9 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
         duty.install(core.commands, core)
+    # The weekly work: each duty's service and its subcommands.
+    # recognition
+    # reminders
+    # owner digest
+    # prompts
     return core

@@ -83,7 +83,16 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
 
     for event_type in ROUTES:
         app.event(event_type)(journal_into(inbox))
-    for duty in (commands, questions, home):
+    duties = (
+        commands,
+        questions,
+        home,
+        # recognition
+        # reminders
+        # owner digest
+        # prompts
+    )
+    for duty in duties:
         duty.register(app, interactive)
 
 

@@ -3,6 +3,19 @@ from __future__ import annotations
 
 from . import maintenance, questions
 
+# The weekly work's modules are imported here too:
+# recognition
+# reminders
+# owner digest
+# prompts
+
 
 def all_sweeps(core) -> list:
-    return [*maintenance.sweeps(core), *questions.sweeps(core)]
+    return [
+        *maintenance.sweeps(core),
+        *questions.sweeps(core),
+        # recognition
+        # reminders
+        # owner digest
+        # prompts
+    ]

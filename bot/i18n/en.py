@@ -128,4 +128,8 @@ MESSAGES = {
     "schedule.prompts": "conversation starter",
     "day.mon": "Monday", "day.tue": "Tuesday", "day.wed": "Wednesday", "day.thu": "Thursday",
     "day.fri": "Friday", "day.sat": "Saturday", "day.sun": "Sunday",
+    # --- recognition
+    # --- reminders
+    # --- owner digest
+    # --- prompts
 }

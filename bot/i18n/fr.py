@@ -128,4 +128,8 @@ MESSAGES = {
     "schedule.prompts": "lancement de conversation",
     "day.mon": "lundi", "day.tue": "mardi", "day.wed": "mercredi", "day.thu": "jeudi",
     "day.fri": "vendredi", "day.sat": "samedi", "day.sun": "dimanche",
+    # --- recognition
+    # --- reminders
+    # --- owner digest
+    # --- prompts
 }

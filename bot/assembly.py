@@ -22,6 +22,8 @@ from .ports import Directory, Post
 from .questions import TRACK_ASKED, QuestionService
 from .questions import commands as question_commands
 from .questions.experts import ExpertService
+from .recognition import RecognitionService
+from .recognition import commands as recognition_commands
 from .settings import Settings
 from .store import Store
 from .welcome import WelcomeService
@@ -45,7 +47,7 @@ class Core:
     home: HomeService
     commands: CommandRegistry
     # The weekly work, set by build_core once the services above exist:
-    recognition: object = None
+    recognition: RecognitionService = None
     # reminders
     reminders: object = None
     # owner digest
@@ -82,6 +84,8 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
         duty.install(core.commands, core)
     # The weekly work: each duty's service and its subcommands.
     # recognition
+    core.recognition = RecognitionService(store, activity, directory, outbox)
+    recognition_commands.install(core.commands, core)
     # reminders
     # owner digest
     # prompts

@@ -25,7 +25,7 @@ from bot.inbox import Inbox
 from bot.ports import PlatformError
 from bot.settings import Settings
 
-from . import commands, home, questions
+from . import commands, home, questions, recognition
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
 
@@ -88,6 +88,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         questions,
         home,
         # recognition
+        recognition,
         # reminders
         # owner digest
         # prompts

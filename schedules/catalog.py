@@ -5,6 +5,7 @@ from . import maintenance, questions
 
 # The weekly work's modules are imported here too:
 # recognition
+from . import recognition
 # reminders
 # owner digest
 # prompts
@@ -15,6 +16,7 @@ def all_sweeps(core) -> list:
         *maintenance.sweeps(core),
         *questions.sweeps(core),
         # recognition
+        *recognition.sweeps(core),
         # reminders
         # owner digest
         # prompts

@@ -176,7 +176,7 @@ class ActivityService:
         """What each member did that helped in the group's `week` (nobody with nothing)."""
         found = []
         for doc in self.store.find(contributions_table(week), team_id=group.team_id, channel_id=group.channel_id):
-            topics = sorted((k[6:] for k, v in doc.items() if k.startswith("topic:") and v > 0), key=lambda t: (-doc[f"topic:{t}"], t))
+            topics = sorted((k[6:] for k, v in doc.items() if k.startswith("topic:") and v > 0), key=lambda t: (-doc[f"topic:{t}"], -len(t), t))
             counts = {name: int(doc.get(name, 0)) for name in CONTRIBUTIONS}
             if any(counts.values()):
                 found.append(Contribution(doc["user_id"], topics=tuple(topics), **counts))

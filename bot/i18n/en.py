@@ -129,6 +129,23 @@ MESSAGES = {
     "day.mon": "Monday", "day.tue": "Tuesday", "day.wed": "Wednesday", "day.thu": "Thursday",
     "day.fri": "Friday", "day.sat": "Saturday", "day.sun": "Sunday",
     # --- recognition
+    "help.member.recognition": "`/community recognition off|on` — whether the weekly thanks may name you; owners: `preview`",
+    "recognition.header": "**Thank you!** Here is who helped in {group} this week:",
+    "recognition.how": "Counted: answers that solved questions, first replies to newcomers, threads others joined, and {emoji} reactions.",
+    "recognition.opt_out_button": "Don't name me",
+    "recognition.opted_out": "You will not be named in weekly thanks. `/community recognition on` to change your mind.",
+    "recognition.opted_in": "You may be named in weekly thanks again.",
+    "recognition.preview_header": "This week's thanks so far (only you can see this):",
+    "recognition.preview_empty": "Nobody to thank yet this week: no answers, welcomes, kudos or lively threads so far.",
+    "recognition.about": " about {topics}",
+    "recognition.answers.one": "answered {n} question",
+    "recognition.answers.many": "answered {n} questions",
+    "recognition.welcomed.one": "welcomed {n} newcomer",
+    "recognition.welcomed.many": "welcomed {n} newcomers",
+    "recognition.threads.one": "started {n} thread others joined",
+    "recognition.threads.many": "started {n} threads others joined",
+    "recognition.kudos.one": "received {n} kudos",
+    "recognition.kudos.many": "received {n} kudos",
     # --- reminders
     # --- owner digest
     # --- prompts

@@ -129,6 +129,23 @@ MESSAGES = {
     "day.mon": "lundi", "day.tue": "mardi", "day.wed": "mercredi", "day.thu": "jeudi",
     "day.fri": "vendredi", "day.sat": "samedi", "day.sun": "dimanche",
     # --- recognition
+    "help.member.recognition": "`/community recognition off|on` — être nommé ou non dans les remerciements de la semaine ; propriétaires : `preview`",
+    "recognition.header": "**Merci !** Voici qui a aidé dans {group} cette semaine :",
+    "recognition.how": "Comptent : les réponses qui ont résolu une question, les premières réponses aux nouveaux, les fils que d'autres ont rejoints, et les réactions {emoji}.",
+    "recognition.opt_out_button": "Ne pas me nommer",
+    "recognition.opted_out": "Vous ne serez pas nommé dans les remerciements de la semaine. `/community recognition on` pour changer d'avis.",
+    "recognition.opted_in": "Vous pourrez de nouveau être nommé dans les remerciements de la semaine.",
+    "recognition.preview_header": "Les remerciements de la semaine à ce stade (vous seul les voyez) :",
+    "recognition.preview_empty": "Personne à remercier pour l'instant cette semaine : ni réponse, ni accueil, ni kudos, ni fil animé.",
+    "recognition.about": " sur {topics}",
+    "recognition.answers.one": "a répondu à {n} question",
+    "recognition.answers.many": "a répondu à {n} questions",
+    "recognition.welcomed.one": "a accueilli {n} nouveau venu",
+    "recognition.welcomed.many": "a accueilli {n} nouveaux venus",
+    "recognition.threads.one": "a lancé {n} fil que d'autres ont rejoint",
+    "recognition.threads.many": "a lancé {n} fils que d'autres ont rejoints",
+    "recognition.kudos.one": "a reçu {n} kudos",
+    "recognition.kudos.many": "a reçu {n} kudos",
     # --- reminders
     # --- owner digest
     # --- prompts

@@ -124,8 +124,10 @@ class ExpertService:
 
     @staticmethod
     def topic_words(question_text: str) -> list[str]:
-        """Readable words of a question, most telling first (for "answered questions about CI")."""
-        return list(_surface_words(question_text).values())
+        """Readable words of a question, longest first: a rough "most telling first" that needs no
+        statistics ("kubernetes, deployment" before "roll, back"), for "answered questions about…"."""
+        words = list(dict.fromkeys(_surface_words(question_text).values()))
+        return sorted(words, key=lambda word: -len(word))
 
     def decline(self, team_id: str, user_id: str, question_text: str) -> None:
         """'Not my topic': their weight on these words drops."""

@@ -79,7 +79,8 @@ class Steward:
         lookups = build_web_client(settings)
         self.outbox = Outbox(self.store)
         self.core = build_core(settings, self.store, self.clock, SlackDirectory(lookups), self.outbox)
-        self.inbox = Inbox(settings.data_dir / "inbox", lambda entry: apply_event(self.core, entry), workers=INBOX_LANES)
+        self.inbox = Inbox(settings.data_dir / "inbox", lambda entry: apply_event(self.core, entry), workers=INBOX_LANES,
+                           checkpoint=self.store.flush, checkpoint_every=settings.counter_flush_seconds)
         self.delivery = DeliveryWorker(self.outbox, SlackTransport(build_delivery_client(settings)),
                                        give_up_after=settings.delivery_give_up_after, report_failure=self.core.report_failure)
         self.interactive = InteractiveLane()

@@ -138,3 +138,36 @@ def test_kill_9_loses_no_acknowledged_event(tmp_path):
     process.wait()
     on_disk = {e.event["n"] for e in Journal(tmp_path).open()}
     assert set(acked) <= on_disk
+
+
+def test_applied_events_are_done_only_after_the_store_has_written_them(tmp_path):
+    """Counters are buffered: an event stays in the journal until the checkpoint wrote them, so a
+    crash before that applies it again instead of losing its counts."""
+    written = []
+    inbox = Inbox(tmp_path, lambda entry: None, workers=1, checkpoint=lambda: written.append("flush"), checkpoint_every=3600)
+    inbox.start()
+    inbox.accept("Ev1", "C1", {"n": 1})
+    inbox.wait_idle(5)
+    assert inbox.journal.waiting() == 1 and written == []  # applied, not yet checkpointed
+    inbox.checkpoint_now()
+    assert written == ["flush"] and inbox.journal.waiting() == 0
+    inbox.close()
+
+
+def test_a_failed_checkpoint_keeps_the_events_for_the_next_one(tmp_path):
+    attempts = []
+
+    def disk_full():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError(28, "No space left on device")
+    inbox = Inbox(tmp_path, lambda entry: None, workers=1, checkpoint=disk_full, checkpoint_every=3600)
+    inbox.start()
+    inbox.accept("Ev1", "C1", {"n": 1})
+    inbox.wait_idle(5)
+    with pytest.raises(OSError):
+        inbox.checkpoint_now()
+    assert inbox.journal.waiting() == 1
+    inbox.checkpoint_now()
+    assert inbox.journal.waiting() == 0
+    inbox.close()

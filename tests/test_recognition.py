@@ -84,3 +84,33 @@ def test_a_removed_kudos_is_taken_back(group):
     group.sender.event(reaction_removed_event("UCAROL", "raised_hands", "C1", reply, item_user="UALICE"))
     group.steward.wait_idle()
     assert group.run("UOWNER", "recognition preview").startswith("Nobody to thank yet")
+
+
+import pytest  # noqa: E402  (kept beside the tests that use it)
+
+
+@pytest.mark.parametrize("zone, before_change, after_change", [
+    # 16:00 on the Friday before and after each spring change, in UTC.
+    ("Europe/Paris", datetime(2027, 3, 26, 15, 0, tzinfo=timezone.utc), datetime(2027, 4, 2, 14, 0, tzinfo=timezone.utc)),
+    ("America/New_York", datetime(2027, 3, 12, 21, 0, tzinfo=timezone.utc), datetime(2027, 3, 19, 20, 0, tzinfo=timezone.utc)),
+])
+def test_the_post_lands_at_the_local_time_in_daylight_saving_weeks(group, zone, before_change, after_change):
+    group.run("UOWNER", f"config timezone {zone}")
+    for friday in (before_change, after_change):
+        group.clock.set(friday - timedelta(hours=2))
+        react(group, "UCAROL", "raised_hands", group.say("UALICE", f"tip of {friday:%b %d}"), "UALICE")
+        posted = len(recognition_posts(group))
+        group.clock.set(friday - timedelta(minutes=1))
+        group.settle()
+        assert len(recognition_posts(group)) == posted, f"posted before 16:00 local in {zone}"
+        group.advance(minutes=1)
+        assert len(recognition_posts(group)) == posted + 1, f"not posted at 16:00 local in {zone}"
+
+
+def test_a_restart_mid_week_loses_nothing(group):
+    a_helpful_week(group)
+    group.restart()  # Monday: the week's counters were flushed on close and are read back
+    group.clock.set(FRIDAY_1600_PARIS)
+    group.settle()
+    [post] = recognition_posts(group)
+    assert "<@UALICE>" in post["text"]

@@ -235,11 +235,10 @@ class BareApp:
 
     def __init__(self, emulator):
         from slack_bolt import App
-        from slack_bolt.adapter.wsgi import SlackRequestHandler
         from slack_sdk import WebClient
-        from wsgiref.simple_server import make_server
 
-        from bot.runtime import ListenerExecutor, _QuietHandler, _ThreadingWSGIServer
+        from bot.runtime import ListenerExecutor
+        from handlers.http_server import SlackHttpServer
 
         # Same listener pool class and size as the bot, so only the app differs.
         self.listeners = ListenerExecutor()
@@ -250,10 +249,9 @@ class BareApp:
         def noop():
             pass
 
-        self.server = make_server("127.0.0.1", 0, SlackRequestHandler(self.app, path=EVENTS_PATH),
-                                  server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
-        threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
-        self.port = self.server.server_address[1]
+        self.server = SlackHttpServer(self.app, "127.0.0.1", 0, signing_secret=SIGNING_SECRET, path=EVENTS_PATH)
+        self.server.start_in_background()
+        self.port = self.server.port
         self.data_dir = None
 
     flushes: list[float] = []
@@ -262,8 +260,7 @@ class BareApp:
         pass
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
         self.listeners.wait_idle()
         self.listeners.shutdown(wait=True)
 

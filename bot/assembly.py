@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .activity import ActivityService
 from .clock import Clock
 from .commands import CommandRegistry
 from .groups import GroupService
@@ -21,6 +22,8 @@ from .ports import Directory, Post
 from .questions import TRACK_ASKED, QuestionService
 from .questions import commands as question_commands
 from .questions.experts import ExpertService
+from .recognition import RecognitionService
+from .recognition import commands as recognition_commands
 from .settings import Settings
 from .store import Store
 from .welcome import WelcomeService
@@ -38,10 +41,19 @@ class Core:
     outbox: Outbox  # the Messenger port
     groups: GroupService
     experts: ExpertService
+    activity: ActivityService
     welcome: WelcomeService
     questions: QuestionService
     home: HomeService
     commands: CommandRegistry
+    # The weekly work, set by build_core once the services above exist:
+    recognition: RecognitionService = None
+    # reminders
+    reminders: object = None
+    # owner digest
+    digest: object = None
+    # prompts
+    prompts: object = None
 
     def report_failure(self, doc: dict, reason: str) -> None:
         """Tell a group's owners, by direct message, about a post that could not be delivered."""
@@ -61,11 +73,20 @@ class Core:
 def build_core(settings: Settings, store: Store, clock: Clock, directory: Directory, outbox: Outbox) -> Core:
     groups = GroupService(store, clock, settings.admins)
     experts = ExpertService(store, clock)
-    questions = QuestionService(store, clock, groups, experts, directory, outbox)
+    activity = ActivityService(store, clock, directory)
+    questions = QuestionService(store, clock, groups, experts, directory, outbox, activity)
     core = Core(settings=settings, store=store, clock=clock, directory=directory, outbox=outbox, groups=groups,
-                experts=experts, welcome=WelcomeService(store, clock, directory, outbox, experts), questions=questions,
+                experts=experts, activity=activity, welcome=WelcomeService(store, clock, directory, outbox, experts, activity),
+                questions=questions,
                 home=HomeService(groups), commands=CommandRegistry(groups))
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
         duty.install(core.commands, core)
+    # The weekly work: each duty's service and its subcommands.
+    # recognition
+    core.recognition = RecognitionService(store, activity, directory, outbox)
+    recognition_commands.install(core.commands, core)
+    # reminders
+    # owner digest
+    # prompts
     return core

@@ -66,7 +66,8 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv_path: str | P
         signing_secret=signing_secret,
         api_url=_api_url(env.get("SLACK_API_URL", DEFAULT_API_URL)),
         port=_port(env.get("PORT", "3000")),
-        data_dir=_writable_dir(env.get("DATA_DIR", "data")),
+        # Without Slack nothing is stored yet, so no ./data folder appears where the bot was run.
+        data_dir=Path(env.get("DATA_DIR", "data")).expanduser() if mode == "local" else _writable_dir(env.get("DATA_DIR", "data")),
         store_backend=_store_backend(env.get("STORE_BACKEND", "tinydb")),
         admins=frozenset(a.strip() for a in env.get("STEWARD_ADMINS", "").split(",") if a.strip()),
         counter_flush_seconds=_positive_number("COUNTER_FLUSH_SECONDS", env.get("COUNTER_FLUSH_SECONDS", "5"), 0.1, 60),

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .groups.config import DAYS
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
 
 
 def _window(hours: str) -> tuple[time, time]:

@@ -25,7 +25,7 @@ from bot.inbox import Inbox
 from bot.ports import PlatformError
 from bot.settings import Settings
 
-from . import commands, home, questions
+from . import commands, home, questions, recognition
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
 
@@ -83,7 +83,17 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
 
     for event_type in ROUTES:
         app.event(event_type)(journal_into(inbox))
-    for duty in (commands, questions, home):
+    duties = (
+        commands,
+        questions,
+        home,
+        # recognition
+        recognition,
+        # reminders
+        # owner digest
+        # prompts
+    )
+    for duty in duties:
         duty.register(app, interactive)
 
 

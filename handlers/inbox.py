@@ -21,18 +21,20 @@ from typing import Callable
 
 from bot.inbox.journal import Entry
 
-from . import questions, welcome
+from . import activity, questions, welcome
 
 log = logging.getLogger(__name__)
 PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
-# event type -> (is it usable?, the channel it belongs to, its applier)
+# event type -> (is it usable?, the channel it belongs to, its appliers in order: each duty's own)
 Applier = Callable[..., None]
-ROUTES: dict[str, tuple[Callable[[dict], bool], Callable[[dict], str], Applier]] = {
-    "message": (questions.is_person_message, lambda e: e["channel"], questions.message_posted),
-    "reaction_added": (questions.is_message_reaction, lambda e: e["item"]["channel"], questions.reaction_added),
-    "member_joined_channel": (welcome.is_membership_change, lambda e: e["channel"], welcome.member_joined),
-    "member_left_channel": (welcome.is_membership_change, lambda e: e["channel"], welcome.member_left),
+ROUTES: dict[str, tuple[Callable[[dict], bool], Callable[[dict], str], tuple[Applier, ...]]] = {
+    "message": (questions.is_person_message, lambda e: e["channel"], (questions.message_posted,)),
+    "reaction_added": (activity.is_message_reaction, lambda e: e["item"]["channel"],
+                       (activity.reaction_added, questions.reaction_added)),
+    "reaction_removed": (activity.is_message_reaction, lambda e: e["item"]["channel"], (activity.reaction_removed,)),
+    "member_joined_channel": (welcome.is_membership_change, lambda e: e["channel"], (welcome.member_joined,)),
+    "member_left_channel": (welcome.is_membership_change, lambda e: e["channel"], (welcome.member_left,)),
 }
 
 
@@ -54,4 +56,5 @@ def apply_event(core, entry: Entry) -> None:
     group = core.groups.get(team_id, entry.lane)
     if group is None:
         return  # not a managed group: nothing to do
-    ROUTES[event["type"]][2](core, group, event, entry.event_id)
+    for applier in ROUTES[event["type"]][2]:
+        applier(core, group, event, entry.event_id)

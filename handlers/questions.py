@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.i18n import t
 from bot.questions import MARK_ANSWERED, NOT_MY_TOPIC
 
+from .activity import reaction_name
 from .mrkdwn import render, to_plain
 
 PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
@@ -21,21 +22,15 @@ def is_person_message(event: dict) -> bool:
 
 
 def message_posted(core, group, event: dict, event_id: str) -> None:
+    """A question, a reply or chatter: the question service says which; activity records it."""
     text, _ = to_plain(event.get("text") or "", name_mentions=False)
     thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
     kind = core.questions.on_message(group, event["user"], event["ts"], thread_ts, text)
-    core.welcome.record_activity(group.team_id, group.channel_id, event["user"], kind, event_id=event_id)
-
-
-def is_message_reaction(event: dict) -> bool:
-    item = event.get("item")
-    return (isinstance(item, dict) and item.get("type") == "message" and isinstance(item.get("channel"), str)
-            and isinstance(item.get("ts"), str) and isinstance(event.get("user"), str) and isinstance(event.get("reaction"), str))
+    core.activity.message(group, event["user"], event["ts"], thread_ts, kind, event_id)
 
 
 def reaction_added(core, group, event: dict, event_id: str) -> None:
-    # Skin tones ("white_check_mark::skin-tone-2") are the same reaction.
-    name = event["reaction"].split("::")[0]
+    name = reaction_name(event)
     core.questions.reacted(group, event["item"]["ts"], event["user"], "check" if name in CHECK_REACTIONS else name)
 
 

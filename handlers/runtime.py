@@ -10,6 +10,7 @@ interactive work finish, stop the sweeps, then the delivery worker, then close t
 """
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import sys
@@ -78,9 +79,8 @@ class Steward:
         lookups = build_web_client(settings)
         self.outbox = Outbox(self.store)
         self.core = build_core(settings, self.store, self.clock, SlackDirectory(lookups), self.outbox)
-        # An event is marked done only once what it wrote is durable: counters are buffered in the store.
         self.inbox = Inbox(settings.data_dir / "inbox", lambda entry: apply_event(self.core, entry), workers=INBOX_LANES,
-                           make_durable=self.store.flush, checkpoint_seconds=settings.counter_flush_seconds)
+                           checkpoint=self.store.flush, checkpoint_every=settings.counter_flush_seconds)
         self.delivery = DeliveryWorker(self.outbox, SlackTransport(build_delivery_client(settings)),
                                        give_up_after=settings.delivery_give_up_after, report_failure=self.core.report_failure)
         self.interactive = InteractiveLane()
@@ -97,14 +97,20 @@ class Steward:
         self._started = True
 
     def serve_http(self, host: str = "0.0.0.0", port: int | None = None, *, block: bool = True):
-        """HTTP mode: events, slash commands, interactivity and options all on POST /slack/events."""
+        """HTTP mode: events, slash commands, interactivity and options all on POST /slack/events.
+        The port is taken at once (OSError when it is not free), then served."""
+        server = self.bind_http(host, port)
+        if block:
+            server.serve_forever()
+        else:
+            server.start_in_background()
+        return server
+
+    def bind_http(self, host: str = "0.0.0.0", port: int | None = None):
+        """Take the port without serving yet (so a second copy stops before touching the data)."""
         from .http_server import SlackHttpServer
         self._server = SlackHttpServer(self.app, host, self.settings.port if port is None else port,
-                                       signing_secret=self.settings.signing_secret or "")
-        if block:
-            self._server.serve_forever()
-        else:
-            self._server.start_in_background()
+                                       signing_secret=self.settings.signing_secret or "", path=EVENTS_PATH)
         return self._server
 
     def socket_mode_handler(self):
@@ -148,35 +154,46 @@ def run(settings: Settings) -> int:
     except StoreError as error:
         return _fail(f"data error: {error} (DATA_DIR={settings.data_dir})")
     except (SlackApiError, BoltError) as error:
-        return _fail(f"Slack refused the bot token ({_slack_error(error)}): check SLACK_BOT_TOKEN and SLACK_API_URL")
+        # Bolt checks the token with auth.test while it builds the app and turns Slack's refusal
+        # into a BoltError; any other BoltError is a bug and keeps its traceback.
+        refusal = error if isinstance(error, SlackApiError) else error.__context__
+        if not isinstance(refusal, SlackApiError):
+            raise
+        code = refusal.response.get("error") if refusal.response is not None else refusal
+        return _fail(f"Slack refused the bot token ({code}): check SLACK_BOT_TOKEN and SLACK_API_URL")
     except OSError as error:
         return _fail(f"cannot reach Slack at {settings.api_url} ({error}); check SLACK_API_URL and the network")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # container stop: close the store cleanly
     try:
+        if settings.mode == "http":
+            # Take the port before replaying the journal or sweeping, so a second copy started by
+            # mistake on the same data stops here.
+            try:
+                server = steward.bind_http()
+            except OSError as error:
+                return _fail(_cannot_listen(settings.port, error))
         steward.start()
         if settings.mode == "socket":
             log.info("Socket Mode: connecting to Slack")
             steward.run_socket_mode()
         else:
             log.info("HTTP mode on port %s, path %s", settings.port, EVENTS_PATH)
-            steward.serve_http()
+            server.serve_forever()
     except KeyboardInterrupt:
         pass
-    except OSError as error:  # the port is taken, or not ours to use
-        return _fail(f"cannot listen on port {settings.port} ({error.strerror or error}); set PORT to a free port")
     finally:
         steward.close()
     return 0
 
 
+def _cannot_listen(port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"PORT {port} is already in use (another copy of the bot?); stop that process or set PORT to a free port"
+    if error.errno == errno.EACCES:
+        return f"PORT {port} needs privileges this process lacks; set PORT to 1024 or above"
+    return f"cannot listen on PORT {port} ({error.strerror or error}); set PORT to a free port"
+
+
 def _fail(line: str) -> int:
     print(f"steward: {line}", file=sys.stderr)
     return 2
-
-
-def _slack_error(error: Exception) -> str:
-    response = getattr(error, "response", None)
-    if response is not None and hasattr(response, "get"):
-        return str(response.get("error") or error)
-    text = str(error)
-    return text.rsplit("error: ", 1)[-1] if "error: " in text else text

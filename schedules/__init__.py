@@ -5,8 +5,8 @@ injectable clock what is due and the store what was already done. So:
 - the store is the source of truth: a restarted bot rebuilds the same jobs (stable ids,
   `replace_existing`) and finds due work where it left it, nothing lives only in the job store;
 - tests and the local workspace fast-forward by moving the clock, not by waiting;
-- a durable done-record per job, group and calendar period (`once_per_period`, periods from
-  `bot.periods` in the group's time zone) makes a run idempotent: a restart, a misfire catch-up or
+- a durable done-record per job, group and calendar period (`bot.periods.once_per_period`, in
+  the group's time zone) makes a run idempotent: a restart, a misfire catch-up or
   an overlapping run never posts twice.
 Jobs receive the core (`bot.assembly.Core`) and post only through its Messenger.
 APScheduler 3 must never share a job store between processes: one scheduler per deployment.
@@ -21,11 +21,9 @@ from typing import Callable
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock, utc_iso
-from bot.store import Store
+from bot.periods import due_this_week, iso_week, once_per_period
 
 log = logging.getLogger(__name__)
-JOB_RUNS = "job_runs"
 # APScheduler logs two INFO lines per job and tick (tens of thousands a day): keep its warnings only.
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -36,18 +34,19 @@ class Sweep:
     run: Callable[[], object]
 
 
-def once_per_period(store: Store, clock: Clock, job_id: str, period_key: str, work: Callable[[], object]) -> bool:
-    """Run `work` unless a run of `job_id` for `period_key` is recorded; True when it ran.
-
-    `period_key` names the group and its calendar period (`T1:C1:2026-W48`). The record is written
-    before the work, and the work only queues posts with keys of their own in the outbox, so a
-    crash mid-run never posts twice.
-    """
-    record = {"job_id": job_id, "period": period_key, "started_at": utc_iso(clock.now())}
-    if not store.insert_if_absent(JOB_RUNS, f"{job_id}:{period_key}", record):
-        return False
-    work()
-    return True
+def weekly_sweep(core, slot: str, work: Callable[[object, str], object]) -> Sweep:
+    """A sweep running `work(group, week)` once per group and ISO week (in the group's time zone),
+    from the group's set day and time for `slot` until the end of that local day (the grace: a bot
+    down at the time catches up the same day, and skips the week after that)."""
+    def run() -> None:
+        now = core.clock.now()
+        for group in core.groups.all():
+            on, day, at = group.slot(slot, now)
+            tz = group.config["timezone"]
+            if on and due_this_week(now, tz, day, at):
+                week = iso_week(now, tz)
+                once_per_period(core.store, core.clock, slot, f"{group.key}:{week}", lambda: work(group, week))
+    return Sweep(slot, run)
 
 
 class StewardScheduler:

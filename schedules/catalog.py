@@ -3,6 +3,21 @@ from __future__ import annotations
 
 from . import maintenance, questions
 
+# The weekly work's modules are imported here too:
+# recognition
+from . import recognition
+# reminders
+# owner digest
+# prompts
+
 
 def all_sweeps(core) -> list:
-    return [*maintenance.sweeps(core), *questions.sweeps(core)]
+    return [
+        *maintenance.sweeps(core),
+        *questions.sweeps(core),
+        # recognition
+        *recognition.sweeps(core),
+        # reminders
+        # owner digest
+        # prompts
+    ]

@@ -6,7 +6,9 @@ from datetime import timedelta
 from bot.clock import parse_iso
 from bot.periods import ten_minutes
 
-from . import JOB_RUNS, Sweep, once_per_period
+from bot.periods import JOB_RUNS, once_per_period
+
+from . import Sweep
 
 KEEP_JOB_RUNS = timedelta(days=35)  # longer than any period a job is keyed by (a week, a month)
 

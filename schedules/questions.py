@@ -1,9 +1,9 @@
 """The escalation ladder and the resolve nudge, swept on every tick; stale questions, daily."""
 from __future__ import annotations
 
-from bot.periods import local_day
+from bot.periods import local_day, once_per_period
 
-from . import Sweep, once_per_period
+from . import Sweep
 
 
 def sweeps(core) -> list[Sweep]:

@@ -107,7 +107,7 @@ def test_an_action_whose_value_is_not_a_question_answers_at_once(group):
 
 
 def test_a_retried_chat_message_after_a_restart_is_counted_once(group):
-    from bot.welcome import activity_table
+    from bot.activity import activity_table
     event = message_event("C1", "UBOB", "Pushed the release notes.")
     group.sender.event(event, event_id="EvChatRestart")
     group.settle()
@@ -117,3 +117,12 @@ def test_a_retried_chat_message_after_a_restart_is_counted_once(group):
     group.core.store.flush()
     [activity] = group.core.store.find(activity_table(group.clock.now()), user_id="UBOB")
     assert activity["messages"] == 1
+
+
+def test_an_event_the_journal_cannot_keep_is_not_acknowledged(group, monkeypatch):
+    """A full disk: no 200, so Slack delivers the event again later instead of it being lost."""
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(group.steward.inbox.journal, "append", disk_full)
+    response = group.sender.event(message_event("C1", "UBOB", "How do I free disk space?"))
+    assert response.status >= 500

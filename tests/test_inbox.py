@@ -140,32 +140,34 @@ def test_kill_9_loses_no_acknowledged_event(tmp_path):
     assert set(acked) <= on_disk
 
 
-def test_an_applied_event_is_marked_done_only_once_what_it_wrote_is_durable(tmp_path):
-    """Appliers may leave writes buffered (the store's counters): "done" waits for make_durable."""
-    durable = []
-    inbox = Inbox(tmp_path, lambda entry: None, workers=1, make_durable=lambda: durable.append(True), checkpoint_seconds=3600)
+def test_applied_events_are_done_only_after_the_store_has_written_them(tmp_path):
+    """Counters are buffered: an event stays in the journal until the checkpoint wrote them, so a
+    crash before that applies it again instead of losing its counts."""
+    written = []
+    inbox = Inbox(tmp_path, lambda entry: None, workers=1, checkpoint=lambda: written.append("flush"), checkpoint_every=3600)
     inbox.start()
     inbox.accept("Ev1", "C1", {"n": 1})
-    assert inbox.wait_idle(5)
-    assert journal_module.waiting_on_disk(tmp_path) == 1  # applied, but a kill now must replay it
-    assert inbox.checkpoint() == 1 and durable == [True]
-    assert journal_module.waiting_on_disk(tmp_path) == 0
+    inbox.wait_idle(5)
+    assert inbox.journal.waiting() == 1 and written == []  # applied, not yet checkpointed
+    inbox.checkpoint_now()
+    assert written == ["flush"] and inbox.journal.waiting() == 0
     inbox.close()
 
 
-def test_events_whose_writes_could_not_be_made_durable_are_replayed(tmp_path):
+def test_a_failed_checkpoint_keeps_the_events_for_the_next_one(tmp_path):
+    attempts = []
+
     def disk_full():
-        raise OSError(28, "No space left on device")
-    inbox = Inbox(tmp_path, lambda entry: None, workers=1, make_durable=disk_full, checkpoint_seconds=3600)
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError(28, "No space left on device")
+    inbox = Inbox(tmp_path, lambda entry: None, workers=1, checkpoint=disk_full, checkpoint_every=3600)
     inbox.start()
     inbox.accept("Ev1", "C1", {"n": 1})
-    assert inbox.wait_idle(5)
+    inbox.wait_idle(5)
     with pytest.raises(OSError):
-        inbox.checkpoint()
-    inbox.close()  # tries once more, logs the failure, and leaves Ev1 to the next start
-    replayed = []
-    again = Inbox(tmp_path, lambda entry: replayed.append(entry.event_id), workers=1)
-    again.start()
-    assert again.wait_idle(5)
-    again.close()
-    assert replayed == ["Ev1"]
+        inbox.checkpoint_now()
+    assert inbox.journal.waiting() == 1
+    inbox.checkpoint_now()
+    assert inbox.journal.waiting() == 0
+    inbox.close()

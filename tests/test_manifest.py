@@ -18,7 +18,7 @@ METHOD_SCOPES = {
 EVENT_SCOPES = {
     "member_joined_channel": {"channels:read", "groups:read"}, "member_left_channel": {"channels:read", "groups:read"},
     "message.channels": {"channels:history"}, "message.groups": {"groups:history"},
-    "reaction_added": {"reactions:read"}, "app_home_opened": set(),
+    "reaction_added": {"reactions:read"}, "reaction_removed": {"reactions:read"}, "app_home_opened": set(),
 }
 
 

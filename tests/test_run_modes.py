@@ -1,7 +1,7 @@
 """Run modes: Socket Mode wiring, and concurrency end to end."""
 import threading
 
-from bot.welcome import activity_table
+from bot.activity import activity_table
 from handlers.runtime import Steward
 from bot.settings import Settings
 from handlers.emulator import member_joined_event, message_event

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.store import TinyDBStore
-from schedules import JOB_RUNS, once_per_period
+from bot.periods import JOB_RUNS, once_per_period
 
 
 def cleanup_runs(ws):

@@ -66,7 +66,7 @@ def test_unwritable_data_dir_is_refused(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     with pytest.raises(SettingsError) as raised:
-        settings(tmp_path, DATA_DIR=str(blocker / "data"))
+        settings(tmp_path, DATA_DIR=str(blocker / "data"), SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
     assert raised.value.variable == "DATA_DIR"
 
 
@@ -82,6 +82,7 @@ def test_python_m_bot_without_tokens_explains_and_exits_0(tmp_path):
     assert done.returncode == 0
     assert "no Slack settings were found" in done.stdout and "SLACK_BOT_TOKEN" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "data").exists()  # nothing to store without Slack: no stray ./data folder
 
 
 def test_python_m_bot_with_bad_setting_prints_one_line_and_exits_2(tmp_path):

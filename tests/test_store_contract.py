@@ -4,7 +4,6 @@ import threading
 import pytest
 
 from bot.clock import FakeClock
-from bot.welcome import WelcomeService, activity_table
 from bot.settings import Settings
 from bot.store import COUNT_ONCE_WINDOW, MemoryStore, TinyDBStore, open_store
 
@@ -216,15 +215,6 @@ def test_concurrent_writes_from_many_threads_lose_nothing(store):
     assert store.get("totals", "all") == {"n": 480}
     store.flush()
     assert store.get("counters", "all") == {"n": 480}
-
-
-def test_record_activity_counts_a_redelivered_event_once(store):
-    clock = FakeClock()
-    members = WelcomeService(store, clock, directory=None, messenger=None, experts=None)  # counters need neither
-    for _ in range(3):  # Slack's first delivery and two retries
-        members.record_activity("T1", "C1", "U1", "messages", event_id="Ev1")
-    members.record_activity("T1", "C1", "U1", "messages")  # callers without an id count every call
-    assert store.get(activity_table(clock.now()), "T1:C1:U1")["messages"] == 2
 
 
 # --- choosing the backend ----------------------------------------------------------------------

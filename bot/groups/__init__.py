@@ -7,12 +7,14 @@ in `bot.groups.commands`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..clock import Clock, utc_iso
 from ..i18n import DEFAULT_LOCALE, LOCALES
+from ..periods import iso_week
 from ..store import Store
-from .config import GROUP_SETTINGS, effective_settings, parse_setting
+from .config import GROUP_SETTINGS, SLOT_KEYS, WEEKLY_SLOTS, effective_settings, parse_setting
 
 TABLE = "groups"
 # Owner-written texts are shown in every welcome; bounded so a welcome always fits one message
@@ -37,6 +39,8 @@ class Group:
     settings: dict[str, Any] = field(default_factory=dict)  # only what owners changed
     created_by: str = ""
     created_at: str = ""
+    # Day and time changes of weekly work take effect next week: {key: {"value": old, "until": week}}
+    schedule_changes: dict[str, dict] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -48,6 +52,16 @@ class Group:
 
     def is_owner(self, user_id: str) -> bool:
         return user_id in self.owners
+
+    def slot(self, name: str, moment: datetime) -> tuple[bool, str, str]:
+        """(on, day, time) of a weekly job for the week `moment` is in, in the group's time zone."""
+        slot, config = WEEKLY_SLOTS[name], self.config
+        week = iso_week(moment, config["timezone"])
+
+        def value(key: str) -> str:
+            change = self.schedule_changes.get(key)
+            return change["value"] if change and week <= change["until"] else config[key]
+        return config[slot.switch], value(slot.day), value(slot.time)
 
 
 class TooLong(ValueError):
@@ -141,7 +155,15 @@ class GroupService:
 
     def set_setting(self, group: Group, key: str, raw_value: str) -> tuple[Group, Any]:
         value = parse_setting(key, raw_value)  # raises ConfigError with the accepted values
-        return self._change(group, lambda doc: doc["settings"].update({key: value})), value
+        week = iso_week(self.clock.now(), group.config["timezone"])
+
+        def apply(doc):
+            if key in SLOT_KEYS:  # this week keeps the day and time it had: the change starts next week
+                changes = doc.setdefault("schedule_changes", {})
+                if changes.get(key, {}).get("until") != week:
+                    changes[key] = {"value": effective_settings(doc["settings"])[key], "until": week}
+            doc["settings"][key] = value
+        return self._change(group, apply), value
 
 
 def _is_timezone(name: str | None) -> bool:

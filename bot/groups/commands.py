@@ -5,7 +5,14 @@ from ..commands import CommandRegistry, Invocation, Reply, Subcommand
 from ..i18n import LOCALES, t
 from ..messages import ChannelRef, Code, Mention, join, people
 from . import Group, TooLong, may_set_up
-from .config import GROUP_SETTINGS, ConfigError, show_setting
+from ..periods import done, next_run
+from ..worktime import DAYS
+from .config import GROUP_SETTINGS, WEEKLY_SLOTS, ConfigError, show_setting
+
+
+SLOT_LABELS = {"recognition": "schedule.recognition", "owner_digest": "schedule.owner_digest", "prompts": "schedule.prompts"}
+DAY_NAMES = {"mon": "day.mon", "tue": "day.tue", "wed": "day.wed", "thu": "day.thu", "fri": "day.fri", "sat": "day.sat",
+             "sun": "day.sun"}
 
 
 def install(registry: CommandRegistry, core) -> None:
@@ -84,9 +91,24 @@ def install(registry: CommandRegistry, core) -> None:
                            accepted=t(group.locale, accepted_key, **values)))
         return Reply(t(group.locale, "config.set", key=Code(key), value=Code(show_setting(key, parsed))))
 
+    def schedule(call: Invocation, group: Group, rest: str) -> Reply:
+        now = core.clock.now()
+        tz = group.config["timezone"]
+        lines = [t(group.locale, "schedule.header", group=ChannelRef(group.channel_id), timezone=tz)]
+        for name in WEEKLY_SLOTS:
+            on, at = next_run(group, name, now, lambda week: done(core.store, name, f"{group.key}:{week}"))
+            label = t(group.locale, SLOT_LABELS[name])
+            if not on:
+                lines.append(t(group.locale, "schedule.off", job=label, switch=Code(f"/community config {name} on")))
+            else:
+                lines.append(t(group.locale, "schedule.next", job=label, day=t(group.locale, DAY_NAMES[DAYS[at.weekday()]]),
+                               date=at.strftime("%Y-%m-%d"), time=at.strftime("%H:%M")))
+        return Reply(join(lines, "\n"))
+
     registry.add("setup", Subcommand("/community setup", "anyone", "help.member.setup", setup))
     registry.add("owners", Subcommand("/community owners [add|remove @user]", "owner", "help.owner.owners", owners))
     registry.add("purpose", Subcommand("/community purpose <text>", "owner", "help.owner.purpose", purpose))
     registry.add("rules", Subcommand("/community rules <text>", "owner", "help.owner.rules", rules))
     registry.add("locale", Subcommand("/community locale fr|en", "owner", "help.owner.locale", locale))
     registry.add("config", Subcommand("/community config [<key> <value>]", "owner", "help.owner.config", config))
+    registry.add("schedule", Subcommand("/community schedule", "member", "help.member.schedule", schedule))

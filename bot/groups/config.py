@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, available_timezones
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from ..worktime import DAYS
+
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
 
@@ -125,7 +126,27 @@ def whole_number(low: int, high: int) -> SettingKind:
     return SettingKind(parse, "accepted.number", {"low": str(low), "high": str(high)})
 
 
+def parse_day(text: str) -> str:
+    day = text.strip().lower()[:3]
+    if day not in DAYS or text.strip().lower() not in (day, {"mon": "monday", "tue": "tuesday", "wed": "wednesday",
+                                                              "thu": "thursday", "fri": "friday", "sat": "saturday",
+                                                              "sun": "sunday"}[day]):
+        raise ValueError(text)
+    return day
+
+
+def parse_emoji_name(text: str) -> str:
+    """An emoji's name, with or without colons: `raised_hands`, `:tada:`, `+1`."""
+    name = text.strip().strip(":").lower()
+    if not re.fullmatch(r"[a-z0-9_+\-']{1,60}", name):
+        raise ValueError(text)
+    return name
+
+
 TIME_RANGE = SettingKind(parse_time_range, "accepted.time_range")
+ONE_DAY = SettingKind(parse_day, "accepted.day")
+TIME_OF_DAY = SettingKind(parse_time, "accepted.time")
+EMOJI = SettingKind(parse_emoji_name, "accepted.emoji")
 WEEK_DAYS = SettingKind(parse_days, "accepted.days")
 ON_OFF = SettingKind(parse_bool, "accepted.on_off", show=lambda value: "on" if value else "off")
 TIMEZONE = SettingKind(parse_timezone, "accepted.timezone")
@@ -152,7 +173,42 @@ GROUP_SETTINGS: dict[str, GroupSetting] = {
     "working_hours": GroupSetting(TIME_RANGE, "09:00-18:00"),
     "working_days": GroupSetting(WEEK_DAYS, "mon,tue,wed,thu,fri"),
     "resolve_nudge": GroupSetting(duration(HOUR, 30 * DAY), 2 * DAY),
+    # Weekly recognition of contributors, in the group channel.
+    "recognition": GroupSetting(ON_OFF, True),
+    "recognition_day": GroupSetting(ONE_DAY, "fri"),
+    "recognition_time": GroupSetting(TIME_OF_DAY, "16:00"),
+    "kudos_emoji": GroupSetting(EMOJI, "raised_hands"),
+    "kudos_daily_cap": GroupSetting(whole_number(1, 50), 5),
+    # Visit reminders: a direct message to members who have been away.
+    "reminders": GroupSetting(ON_OFF, True),
+    "reminder_after": GroupSetting(duration(DAY, 180 * DAY), 14 * DAY),
+    "reminder_every": GroupSetting(duration(DAY, 180 * DAY), 14 * DAY),
+    # The owner's weekly hour: a checklist by direct message to each owner.
+    "owner_digest": GroupSetting(ON_OFF, True),
+    "owner_digest_day": GroupSetting(ONE_DAY, "mon"),
+    "owner_digest_time": GroupSetting(TIME_OF_DAY, "09:30"),
+    # Conversation starters the owners queue, posted when the channel is quiet.
+    "prompts": GroupSetting(ON_OFF, True),
+    "prompt_day": GroupSetting(ONE_DAY, "tue"),
+    "prompt_time": GroupSetting(TIME_OF_DAY, "10:00"),
+    "prompt_when_quiet": GroupSetting(duration(HOUR, 30 * DAY), 2 * DAY),
 }
+
+
+@dataclass(frozen=True)
+class WeeklySlot:
+    """A weekly job's settings: whether it runs, and on which local day and time."""
+    switch: str
+    day: str
+    time: str
+
+
+WEEKLY_SLOTS: dict[str, WeeklySlot] = {
+    "recognition": WeeklySlot("recognition", "recognition_day", "recognition_time"),
+    "owner_digest": WeeklySlot("owner_digest", "owner_digest_day", "owner_digest_time"),
+    "prompts": WeeklySlot("prompts", "prompt_day", "prompt_time"),
+}
+SLOT_KEYS = frozenset(key for slot in WEEKLY_SLOTS.values() for key in (slot.day, slot.time))
 
 
 def parse_setting(key: str, raw: str) -> Any:

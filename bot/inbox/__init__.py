@@ -10,13 +10,11 @@ At start, `start` first re-queues the events a previous run acked but had not ap
 An event whose applier raises is logged and left un-done in the journal, so the next start applies
 it again; the lane goes on with the next event.
 
-"Done" means the event's effects are on disk, not merely that its applier returned. Appliers may
-leave writes buffered in memory (the store's activity counters are flushed every few seconds), and
-an event marked done is never replayed: marked at once, a `kill -9` would lose those writes for
-good. So when the inbox is given `make_durable` (the store's flush), applied events are marked
-done in checkpoints, every `checkpoint_seconds` and at close: first `make_durable()`, then their
-"done" lines. A crash before that replays them, which the appliers make harmless (keyed writes,
-outbox keys, counters counted once per event id).
+Applied events are marked done at a checkpoint, every `checkpoint_every` seconds: first the store
+writes what it buffers (`checkpoint`, the store's flush: activity counters), then the events
+applied before it began are marked done. So an event whose counters a crash lost is still in the
+journal and is applied again, and one whose counters were written is not (and if it were, the
+counters' once-per-event ids would keep it from counting twice): exactly once in effect.
 """
 from __future__ import annotations
 
@@ -34,20 +32,19 @@ Applier = Callable[[Entry], None]
 
 
 class Inbox:
-    def __init__(self, directory: str | Path, apply: Applier, workers: int = 4, *,
-                 make_durable: Callable[[], None] | None = None, checkpoint_seconds: float = 5.0):
+    def __init__(self, directory: str | Path, apply: Applier, workers: int = 4,
+                 checkpoint: Callable[[], None] = lambda: None, checkpoint_every: float = 5.0):
         self.journal = Journal(directory)
         self.apply = apply
-        self.make_durable = make_durable
-        self.checkpoint_seconds = checkpoint_seconds
+        self.checkpoint = checkpoint
+        self.checkpoint_every = checkpoint_every
         self._queues = [queue.Queue() for _ in range(workers)]
         self._threads: list[threading.Thread] = []
         self._busy = 0
         self._idle = threading.Condition()
-        self._applied: list[int] = []  # applied, not yet marked done (waiting for a checkpoint)
-        self._checkpoint_lock = threading.Lock()
-        self._closing = threading.Event()
-        self._checkpointer: threading.Thread | None = None
+        self._applied: list[int] = []
+        self._applied_lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def start(self) -> int:
         """Replay what was acked but not applied, then start the workers; how many were replayed."""
@@ -58,9 +55,8 @@ class Inbox:
             thread = threading.Thread(target=self._work, args=(lane_queue,), name=f"inbox-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
-        if self.make_durable is not None:
-            self._checkpointer = threading.Thread(target=self._checkpoint_periodically, name="inbox-checkpoint", daemon=True)
-            self._checkpointer.start()
+        self._checkpointer = threading.Thread(target=self._checkpoint_periodically, name="inbox-checkpoint", daemon=True)
+        self._checkpointer.start()
         if waiting:
             log.info("replaying %d event(s) acknowledged before the last stop", len(waiting))
         return len(waiting)
@@ -86,39 +82,35 @@ class Inbox:
                 log.exception("could not apply event %s; it stays in the journal and is retried at the next start",
                               entry.event_id)
             else:
-                if self.make_durable is None:
-                    self.journal.mark_done(entry.seq)
-                else:
-                    with self._checkpoint_lock:
-                        self._applied.append(entry.seq)
+                with self._applied_lock:
+                    self._applied.append(entry.seq)
             finally:
                 with self._idle:
                     self._busy -= 1
                     if self._busy == 0:
                         self._idle.notify_all()
 
-    def checkpoint(self) -> int:
-        """Make what applied events wrote durable, then mark them done; how many were marked."""
-        with self._checkpoint_lock:
+    def _checkpoint_periodically(self) -> None:
+        while not self._stopping.wait(self.checkpoint_every):
+            try:
+                self.checkpoint_now()
+            except Exception:  # a full disk: the events stay un-done and are applied again later
+                log.exception("checkpoint failed; the applied events stay in the journal for now")
+
+    def checkpoint_now(self) -> None:
+        """Write what the store buffers, then mark done the events applied before that."""
+        with self._applied_lock:
             applied, self._applied = self._applied, []
         if not applied:
-            return 0
+            return
         try:
-            self.make_durable()
+            self.checkpoint()
         except BaseException:
-            with self._checkpoint_lock:  # not done: kept for the next checkpoint (replayed if we die)
+            with self._applied_lock:
                 self._applied = applied + self._applied
             raise
         for seq in applied:
             self.journal.mark_done(seq)
-        return len(applied)
-
-    def _checkpoint_periodically(self) -> None:
-        while not self._closing.wait(self.checkpoint_seconds):
-            try:
-                self.checkpoint()
-            except Exception:
-                log.exception("could not make applied events durable; they stay in the journal, retried later")
 
     def backlog(self) -> int:
         with self._idle:
@@ -136,12 +128,6 @@ class Inbox:
             lane_queue.put(None)
         for thread in self._threads:
             thread.join(timeout=1)
-        self._closing.set()
-        if self._checkpointer is not None:
-            self._checkpointer.join(timeout=10)  # its checkpoint, if one is running, ends before the last one
-        if self.make_durable is not None:
-            try:
-                self.checkpoint()
-            except Exception:
-                log.exception("could not make applied events durable at close; they are replayed at the next start")
+        self._stopping.set()
+        self.checkpoint_now()
         self.journal.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..activity import ActivityService
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group, GroupService
 from ..i18n import t, tp
@@ -58,13 +59,14 @@ class Ping:
 
 class QuestionService:
     def __init__(self, store: Store, clock: Clock, groups: GroupService, experts: ExpertService,
-                 directory: Directory, messenger: Messenger):
+                 directory: Directory, messenger: Messenger, activity: ActivityService | None = None):
         self.store = store
         self.clock = clock
         self.groups = groups
         self.experts = experts
         self.directory = directory
         self.messenger = messenger
+        self.activity = activity
 
     # --- messages people post ----------------------------------------------------------------
     def on_message(self, group: Group, user_id: str, message_id: str, thread_id: str | None, text_: str) -> str:
@@ -159,6 +161,8 @@ class QuestionService:
         self.store.delete(OPEN, key)
         if answerer:
             self.experts.learn(group.team_id, answerer, doc["text"])
+            if self.activity is not None:
+                self.activity.answered(group, answerer, self.experts.topic_words(doc["text"]), key)
         return "resolved"
 
     def mark_answered(self, group: Group, ts: str, by_user: str, answerer: str | None = None) -> str:

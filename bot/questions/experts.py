@@ -122,6 +122,13 @@ class ExpertService:
                 doc["learned"][term] = [weight + LEARNED_STEP, utc_iso(now), surface]
         self._change(team_id, user_id, apply)
 
+    @staticmethod
+    def topic_words(question_text: str) -> list[str]:
+        """Readable words of a question, longest first: a rough "most telling first" that needs no
+        statistics ("kubernetes, deployment" before "roll, back"), for "answered questions about…"."""
+        words = list(dict.fromkeys(_surface_words(question_text).values()))
+        return sorted(words, key=lambda word: -len(word))
+
     def decline(self, team_id: str, user_id: str, question_text: str) -> None:
         """'Not my topic': their weight on these words drops."""
         def apply(doc):

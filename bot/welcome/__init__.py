@@ -7,8 +7,9 @@ queued in the outbox (its key names the join), so a storm delays it and never lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from ..activity import MEMBERS, ActivityService, member_key
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group
 from ..i18n import t
@@ -18,17 +19,6 @@ from ..questions.experts import ExpertService
 from ..store import Store
 from .template import render_template
 
-MEMBERS = "members"
-ACTIVE_WEEKS = 4
-
-
-def member_key(team_id: str, channel_id: str, user_id: str) -> str:
-    return f"{team_id}:{channel_id}:{user_id}"
-
-
-def activity_table(moment: datetime) -> str:
-    year, week, _ = moment.isocalendar()
-    return f"activity.{year}-W{week:02d}"
 
 
 @dataclass
@@ -38,32 +28,14 @@ class Introduction:
 
 
 class WelcomeService:
-    def __init__(self, store: Store, clock: Clock, directory: Directory, messenger: Messenger, experts: ExpertService):
+    def __init__(self, store: Store, clock: Clock, directory: Directory, messenger: Messenger, experts: ExpertService,
+                 activity: ActivityService):
         self.store = store
+        self.activity = activity
         self.clock = clock
         self.directory = directory
         self.messenger = messenger
         self.experts = experts
-
-    # --- activity ---------------------------------------------------------------------------
-    def record_activity(self, team_id: str, channel_id: str, user_id: str, kind: str = "messages", event_id: str | None = None) -> None:
-        """Buffered: a busy channel costs a counter bump in memory, flushed every few seconds.
-
-        `event_id` makes the bump count once even when the event is delivered or replayed again.
-        """
-        now = self.clock.now()
-        latest = {"team_id": team_id, "channel_id": channel_id, "user_id": user_id, "last_seen": utc_iso(now)}
-        self.store.accumulate(activity_table(now), member_key(team_id, channel_id, user_id), add={kind: 1}, latest=latest, once=event_id)
-
-    def active_members(self, team_id: str, channel_id: str, weeks: int = ACTIVE_WEEKS) -> list[tuple[str, int]]:
-        """(user, contributions) over the last weeks, most active first."""
-        now = self.clock.now()
-        totals: dict[str, int] = {}
-        for back in range(weeks):
-            for doc in self.store.find(activity_table(now - timedelta(weeks=back)), team_id=team_id, channel_id=channel_id):
-                contributions = sum(v for k, v in doc.items() if isinstance(v, (int, float)))
-                totals[doc["user_id"]] = totals.get(doc["user_id"], 0) + int(contributions)
-        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
     # --- joins and leaves -------------------------------------------------------------------
     def member_joined(self, group: Group, user_id: str, joined_at: str) -> bool:
@@ -132,7 +104,7 @@ class WelcomeService:
                 shared = interests & set(topics)
                 if shared and self._is_present(group, user_id):
                     offer(user_id, t(group.locale, "welcome.meet_reason.interests", topics=", ".join(sorted(shared))))
-        for user_id, _ in self.active_members(group.team_id, group.channel_id):
+        for user_id, _ in self.activity.active_members(group.team_id, group.channel_id):
             offer(user_id, t(group.locale, "welcome.meet_reason.active"))
         for owner in group.owners[1:]:
             offer(owner, t(group.locale, "welcome.meet_reason.owner"))

@@ -171,3 +171,20 @@ def test_a_failed_checkpoint_keeps_the_events_for_the_next_one(tmp_path):
     inbox.checkpoint_now()
     assert inbox.journal.waiting() == 0
     inbox.close()
+
+
+def test_close_waits_for_a_checkpoint_in_progress_before_closing_the_journal(tmp_path):
+    """A periodic checkpoint still writing when the bot stops must finish its "done" lines before
+    the journal closes; otherwise they fail (logged as an error) and its events are replayed."""
+    flushing, release = threading.Event(), threading.Event()
+
+    def slow_flush():
+        flushing.set()
+        release.wait(5)
+    inbox = Inbox(tmp_path, lambda entry: None, workers=1, checkpoint=slow_flush, checkpoint_every=0.05)
+    inbox.start()
+    inbox.accept("Ev1", "C1", {"n": 1})
+    assert flushing.wait(5)  # the periodic checkpoint holds Ev1 and is writing the store
+    threading.Timer(0.2, release.set).start()
+    inbox.close()
+    assert Journal(tmp_path).open() == []  # Ev1 was marked done, not left for a replay

@@ -45,6 +45,7 @@ class Inbox:
         self._applied: list[int] = []
         self._applied_lock = threading.Lock()
         self._stopping = threading.Event()
+        self._checkpointer: threading.Thread | None = None
 
     def start(self) -> int:
         """Replay what was acked but not applied, then start the workers; how many were replayed."""
@@ -129,5 +130,7 @@ class Inbox:
         for thread in self._threads:
             thread.join(timeout=1)
         self._stopping.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(timeout=10)  # a checkpoint in progress writes its "done" lines first
         self.checkpoint_now()
         self.journal.close()

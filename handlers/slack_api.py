@@ -104,12 +104,20 @@ class SlackTransport:
         try:
             return self.client.chat_postMessage(**arguments)["ts"]
         except SlackApiError as error:
-            response = error.response
-            code = (response.get("error") if response is not None and isinstance(response.data, dict) else None) or f"http_{getattr(response, 'status_code', '?')}"
-            retry_after = _retry_after(response)
-            raise DeliveryError(code, permanent=code in PERMANENT_ERRORS, retry_after=retry_after) from None
+            code = _error_code(error.response)
+            raise DeliveryError(code, permanent=code in PERMANENT_ERRORS, retry_after=_retry_after(error.response)) from None
         except (OSError, TimeoutError) as error:  # connection refused or reset, DNS, timeout
             raise DeliveryError(type(error).__name__, permanent=False) from None
+
+
+def _error_code(response) -> str:
+    """Slack's error name; for an HTTP failure without one (an outage's HTML page), `http_<status>`."""
+    status = getattr(response, "status_code", None)
+    if status == 429:
+        return "ratelimited"
+    if status is None or status >= 300:
+        return f"http_{status or 'error'}"
+    return str(response.get("error") or "unknown_error")
 
 
 def _retry_after(response) -> float | None:

@@ -1,4 +1,6 @@
 """Every post goes out once, end to end: the outbox and its worker against the Slack emulator."""
+import time
+
 from handlers.emulator import decode_json_args
 
 
@@ -34,3 +36,19 @@ def test_blocks_and_fallback_text_carry_the_same_message(group):
     blocks = decode_json_args(welcome)["blocks"]
     assert [b["type"] for b in blocks] == ["section", "context"]
     assert blocks[0]["text"]["text"] in welcome["text"]
+
+
+def test_an_outage_is_recorded_by_its_http_status_not_its_html_page(group):
+    group.slack.storm("chat.postMessage", 30, status=503)
+    group.join("UALICE")
+    deadline = time.monotonic() + 5
+    while not group.core.outbox.for_group("T1:C1")[0] or group.core.outbox.for_group("T1:C1")[0][0]["attempts"] == 0:
+        assert time.monotonic() < deadline, "the welcome was never attempted"
+        time.sleep(0.05)
+    [waiting] = group.core.outbox.for_group("T1:C1")[0]
+    assert waiting["last_error"] == "http_503"
+    assert "`http_503`" in group.run("UOWNER", "status")
+    group.slack.calm()
+    assert group.steward.wait_idle(timeout=30)
+    delivered = [m for m in group.slack.messages("C1") if m["text"].startswith("Welcome")]
+    assert len(delivered) == 1 and len(group.posts("C1")) > 1  # refused attempts, then one message

@@ -89,4 +89,9 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     # reminders
     # owner digest
     # prompts
+    from .prompts import TRACK_POSTED, PromptService
+    from .prompts import commands as prompt_commands
+    core.prompts = PromptService(store, clock, activity, outbox)
+    outbox.on_delivered(TRACK_POSTED, core.prompts.track_posted)
+    prompt_commands.install(core.commands, core)
     return core

@@ -21,7 +21,7 @@ from typing import Callable
 
 from bot.inbox.journal import Entry
 
-from . import activity, questions, welcome
+from . import activity, prompts, questions, welcome
 
 log = logging.getLogger(__name__)
 PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
@@ -29,7 +29,7 @@ PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 # event type -> (is it usable?, the channel it belongs to, its appliers in order: each duty's own)
 Applier = Callable[..., None]
 ROUTES: dict[str, tuple[Callable[[dict], bool], Callable[[dict], str], tuple[Applier, ...]]] = {
-    "message": (questions.is_person_message, lambda e: e["channel"], (questions.message_posted,)),
+    "message": (questions.is_person_message, lambda e: e["channel"], (questions.message_posted, prompts.message_posted)),
     "reaction_added": (activity.is_message_reaction, lambda e: e["item"]["channel"],
                        (activity.reaction_added, questions.reaction_added)),
     "reaction_removed": (activity.is_message_reaction, lambda e: e["item"]["channel"], (activity.reaction_removed,)),

@@ -9,6 +9,7 @@ from . import recognition
 # reminders
 # owner digest
 # prompts
+from . import prompts
 
 
 def all_sweeps(core) -> list:
@@ -20,4 +21,5 @@ def all_sweeps(core) -> list:
         # reminders
         # owner digest
         # prompts
+        *prompts.sweeps(core),
     ]

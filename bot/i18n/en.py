@@ -149,4 +149,26 @@ MESSAGES = {
     # --- reminders
     # --- owner digest
     # --- prompts
+    "help.owner.prompt": "`/community prompt add <text>` / `list` / `remove <n>` — conversation starters, posted on the prompt day when the channel has been quiet",
+    "prompts.post": "💬 **Conversation starter:** {text}",
+    "prompts.post_note": "Reply in the thread to join in.",
+    "prompts.added": "Queued as prompt {n}: {text}",
+    "prompts.add_empty": "Write the prompt after `add`, e.g. `/community prompt add What are you working on this week?`",
+    "prompts.queue_full": "The queue already holds {limit} prompts: remove one first with `/community prompt remove <n>`.",
+    "prompts.remove_which": "Which one? Give its number from `/community prompt list`, e.g. `/community prompt remove 2`.",
+    "prompts.remove_not_number": "{value} is not a prompt number. Give the number shown by `/community prompt list`, e.g. `/community prompt remove 2`.",
+    "prompts.remove_empty": "The queue is empty: there is nothing to remove.",
+    "prompts.no_such": "There is no prompt {n}: the queue's numbers go from 1 to {count}. `/community prompt list` shows them.",
+    "prompts.removed": "Removed prompt {n}: {text}",
+    "prompts.off": "Conversation starters are off: {switch} to post them again.",
+    "prompts.next": "Next: {day} {date} at {time} ({timezone}), if nobody has posted in {group} for {quiet}.",
+    "prompts.taken": "Being posted: {text}",
+    "prompts.queue_header": "**Queued** ({count}), the first goes out next:",
+    "prompts.queue_line": "{n}. {text} — {by}, {date}",
+    "prompts.queue_empty": "Nothing queued. Add a prompt with `/community prompt add <text>`.",
+    "prompts.posted_header": "**Posted lately:**",
+    "prompts.posted_line": "• {date}: {text} — {replies}",
+    "prompts.no_replies": "no replies yet",
+    "prompts.replies.one": "{n} reply, from {people}",
+    "prompts.replies.many": "{n} replies, from {people}",
 }

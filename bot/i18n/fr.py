@@ -149,4 +149,26 @@ MESSAGES = {
     # --- reminders
     # --- owner digest
     # --- prompts
+    "help.owner.prompt": "`/community prompt add <texte>` / `list` / `remove <n>` — des sujets pour lancer la discussion, publiés le jour prévu quand le canal est calme",
+    "prompts.post": "💬 **Pour lancer la discussion :** {text}",
+    "prompts.post_note": "Répondez dans le fil pour participer.",
+    "prompts.added": "Ajouté en position {n} : {text}",
+    "prompts.add_empty": "Écrivez le sujet après `add`, par exemple `/community prompt add Sur quoi travaillez-vous cette semaine ?`",
+    "prompts.queue_full": "La file contient déjà {limit} sujets : retirez-en un d'abord avec `/community prompt remove <n>`.",
+    "prompts.remove_which": "Lequel ? Donnez son numéro dans `/community prompt list`, par exemple `/community prompt remove 2`.",
+    "prompts.remove_not_number": "{value} n'est pas un numéro de sujet. Donnez le numéro affiché par `/community prompt list`, par exemple `/community prompt remove 2`.",
+    "prompts.remove_empty": "La file est vide : il n'y a rien à retirer.",
+    "prompts.no_such": "Il n'y a pas de sujet {n} : les numéros de la file vont de 1 à {count}. `/community prompt list` les affiche.",
+    "prompts.removed": "Sujet {n} retiré : {text}",
+    "prompts.off": "Les sujets de discussion sont désactivés : {switch} pour les publier de nouveau.",
+    "prompts.next": "Prochain : {day} {date} à {time} ({timezone}), si personne n'a écrit dans {group} depuis {quiet}.",
+    "prompts.taken": "En cours de publication : {text}",
+    "prompts.queue_header": "**En attente** ({count}), le premier part au prochain tour :",
+    "prompts.queue_line": "{n}. {text} — {by}, {date}",
+    "prompts.queue_empty": "Aucun sujet en attente. Ajoutez-en un avec `/community prompt add <texte>`.",
+    "prompts.posted_header": "**Publiés récemment :**",
+    "prompts.posted_line": "• {date} : {text} — {replies}",
+    "prompts.no_replies": "pas encore de réponse",
+    "prompts.replies.one": "{n} réponse, de {people}",
+    "prompts.replies.many": "{n} réponses, de {people}",
 }

@@ -8,6 +8,7 @@ from . import maintenance, questions
 from . import recognition
 # reminders
 # owner digest
+from . import digest
 # prompts
 
 
@@ -19,5 +20,6 @@ def all_sweeps(core) -> list:
         *recognition.sweeps(core),
         # reminders
         # owner digest
+        *digest.sweeps(core),
         # prompts
     ]

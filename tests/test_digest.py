@@ -260,3 +260,173 @@ def test_weeks_durations_and_bounds():
     assert [duration_text("en", s) for s in (0, 59, 3600, 8100, 47 * 3600 + 60, 49 * 3600)] == [
         "0 min", "1 min", "1 h", "2 h 15 min", "47 h 1 min", "2 days"]
 
+
+# --- end to end: the real bot, the real scheduler, the emulator ----------------------------------
+def checklists(ws, user="UOWNER"):
+    """The checklists (first sends and re-sends) the bot sent `user` by direct message."""
+    return [p for p in ws.posts(user) if any(e.get("action_id") == "digest_done" for b in decode_json_args(p)["blocks"]
+                                             for e in b.get("elements", []))]
+
+
+def weeks(ws, user="UOWNER"):
+    return [decode_json_args(p)["blocks"][-1]["elements"][0]["value"].rpartition(":")[2] for p in checklists(ws, user)]
+
+
+def lands_at(ws, moment, user="UOWNER"):
+    """Not sent a minute before `moment`, sent at `moment`: the real scheduler ticks while the fake
+    clock moves a minute at a time."""
+    before = len(checklists(ws, user))
+    ws.clock.set(moment - timedelta(minutes=2))
+    ws.settle()
+    ws.advance(minutes=1)
+    assert len(checklists(ws, user)) == before, f"sent before {moment}"
+    ws.advance(minutes=1)
+    assert len(checklists(ws, user)) == before + 1, f"not sent at {moment}"
+
+
+def test_owners_get_the_checklist_at_the_digest_time_and_its_buttons_work(group):
+    group.run("UOWNER", "owners add <@UALICE|alice>")
+    group.join("UDAN")  # a newcomer who says nothing
+    question = group.say("UBOB", "How do I roll back a kubernetes deployment?")
+    group.advance(hours=2)
+    reply = group.say("UALICE", "kubectl rollout undo deployment/web", thread_ts=question)
+    group.sender.event(reaction_added_event("UBOB", "white_check_mark", "C1", reply, item_user="UALICE"))
+    waiting = group.say("UBOB", "Who broke &lt;staging&gt; &amp; why?")  # Slack escapes what people type
+    group.clock.set(utc(30, 8, 29))  # Monday 30 November, 09:29 in Paris
+    group.settle()
+    assert checklists(group) == []
+    group.advance(minutes=1)
+    [dm], [co_owner] = checklists(group, "UOWNER"), checklists(group, "UALICE")
+    assert dm["text"] == co_owner["text"]
+    assert dm["text"].splitlines() == [
+        "*Your weekly hour* for <#C1>: the checklist for the week of 2026-11-23 to 2026-11-29.",
+        "*Unanswered questions* (1), oldest first:",
+        f"• Who broke &lt;staging&gt; &amp; why? (<https://community.slack.com/archives/C1/p{waiting.replace('.', '')}|open>)"
+        " — <@UBOB>, 6 days ago",
+        "*Newcomers who have not posted yet* (1): introduce them in <#C1>, or ask them what they work on:",
+        "• <@UDAN>, joined 6 days ago",
+        "*People to thank* for that week (a word from an owner goes a long way):",
+        "• <@UALICE> — answered 1 question about deployment, kubernetes",
+        "• <@UBOB> — started 1 thread others joined",
+        "*The week in numbers* (the bot did not follow the group the week before, so no change yet):",
+        "• Members: 3",
+        "• Joined: 1",
+        "• Left: 0",
+        "• Active members: 2",
+        "• Questions asked: 2",
+        "• Answered within the week: 1",
+        "• Median time to first answer: 2 h",
+        "• Still unanswered at the end of the week: 1",
+        "Weeks and times are in Europe/Paris. `/community digest preview` in the group shows this checklist as it stands.",
+    ]
+    [buttons] = [b for b in decode_json_args(dm)["blocks"] if b["type"] == "actions"]
+    assert [(e["text"]["text"], e["action_id"], e["value"]) for e in buttons["elements"]] == [
+        ("Done for this week", "digest_done", "T1:C1:2026-W49"), ("Remind me tomorrow", "digest_tomorrow", "T1:C1:2026-W49")]
+    assert group.slack.calls_to("chat.getPermalink")[0]["message_ts"] == waiting
+
+    assert group.click("digest_tomorrow", "T1:C1:2026-W49", user="UOWNER", channel="DUOWNER") == \
+        "I will send it again tomorrow, 2026-12-01 at 09:30."
+    group.clock.set(utc(1, 8, 29, month=12))
+    group.settle()
+    assert len(checklists(group)) == 1
+    group.advance(minutes=1)
+    [_, again] = checklists(group)
+    assert again["text"].startswith("Here is the checklist again, as you asked.\n*Your weekly hour* for <#C1>")
+    assert len(checklists(group, "UALICE")) == 1  # only the owner who asked
+    group.advance(hours=3)
+    assert len(checklists(group)) == 2
+
+    group.click("digest_tomorrow", "T1:C1:2026-W49", user="UOWNER", channel="DUOWNER")  # and again, for Wednesday
+    assert group.click("digest_done", "T1:C1:2026-W49", user="UALICE", channel="DUALICE") == "Marked done for this week. Thank you!"
+    group.clock.set(utc(2, 9, month=12))
+    group.settle()
+    assert len(checklists(group)) == 2  # a co-owner marked the week done: no more re-sends
+    assert group.click("digest_done", "T1:C1:2026-W49", user="UOWNER", channel="DUOWNER") == \
+        "<@UALICE> already marked this week's checklist done."
+    assert group.click("digest_tomorrow", "T1:C1:2026-W49", user="UOWNER", channel="DUOWNER") == \
+        "<@UALICE> already marked this week's checklist done: no reminder needed."
+    assert group.click("digest_done", "T1:C1:2026-W49", user="UBOB", channel="DUBOB").startswith("Only this group's owners")
+
+
+def test_no_owner_acting_for_two_weeks_brings_delegation_and_an_owner_command_counts(group):
+    group.say("UALICE", "Morning! The new build is out.")
+    group.clock.set(utc(7, 9, month=12))  # Monday 7 December, 10:00 in Paris: two weeks after the set-up
+    group.settle()
+    [dm] = checklists(group)
+    assert "*Share the load?* No owner has used this checklist, run a command or been active in <#C1> for 14 days." in dm["text"]
+    assert "An hour a week is lighter when shared: add a co-owner with `/community owners add @someone`." in dm["text"]
+    assert "Active lately, perhaps willing to help: <@UALICE>." in dm["text"]
+    preview = group.run("UOWNER", "digest preview")  # an owner's command: the owner acted
+    assert preview.startswith("The weekly checklist as it stands now (only you can see this):\n*Your weekly hour* for <#C1>")
+    assert "Share the load?" not in preview
+    assert group.run("UALICE", "digest preview").startswith("Only this group's owners can do that.")
+    assert group.run("UOWNER", "digest") == "Usage: `/community digest preview`"
+    assert "`/community digest preview`" in group.run("UOWNER", "help")
+
+
+def test_restarts_mid_week_lose_no_checklist_and_double_none(group):
+    group.run("UOWNER", "owners add <@UALICE|alice>")
+    for day in range(1, 7):  # Tuesday to Sunday, restarting on Wednesday and on Sunday
+        group.advance(days=1)
+        if day in (2, 6):
+            group.restart()
+    assert checklists(group) == []
+    group.clock.set(utc(30, 8, 29))
+    group.restart()
+    group.settle()
+    assert checklists(group) == []
+    group.advance(minutes=1)
+    assert weeks(group) == weeks(group, "UALICE") == ["2026-W49"]
+    group.click("digest_tomorrow", "T1:C1:2026-W49", user="UOWNER", channel="DUOWNER")
+    group.restart()  # right after sending, and with a re-send pending
+    group.advance(hours=1)
+    assert weeks(group) == ["2026-W49"]
+    for day in range(1, 15):  # two more weeks, a day at a time, restarting every third day
+        group.advance(days=1)
+        if day % 3 == 0:
+            group.restart()
+            group.settle()
+    assert weeks(group) == ["2026-W49", "2026-W49", "2026-W50", "2026-W51"]  # the re-send on Tuesday 1 December
+    assert weeks(group, "UALICE") == ["2026-W49", "2026-W50", "2026-W51"]
+
+
+def test_down_over_the_digest_time_it_is_sent_once_that_day_and_skipped_after(group):
+    group.stop()
+    group.clock.set(utc(30, 14))  # back on Monday 30 November at 15:00 in Paris: the same day
+    group.start()
+    group.settle()
+    group.restart()
+    group.advance(hours=2)
+    assert weeks(group) == ["2026-W49"]
+    group.stop()
+    group.clock.set(utc(8, 7, month=12))  # down over Monday 7 December; back on Tuesday 08:00 in Paris
+    group.start()
+    group.settle()
+    assert weeks(group) == ["2026-W49"]  # that week's checklist is skipped
+    lands_at(group, utc(14, 8, 30, month=12))  # and the next one comes on time
+    assert weeks(group) == ["2026-W49", "2026-W51"]
+
+
+def test_dst_weeks_in_paris_land_at_0930_local_time(group):
+    lands_at(group, utc(22, 8, 30, month=3, year=2027))  # Monday 22 March 2027: winter time, UTC+1
+    lands_at(group, utc(29, 7, 30, month=3, year=2027))  # Monday 29 March: summer time since Sunday, UTC+2
+    lands_at(group, utc(25, 7, 30, month=10, year=2027))  # Monday 25 October: still summer time
+    lands_at(group, utc(1, 8, 30, month=11, year=2027))  # Monday 1 November: winter time since Sunday
+    assert weeks(group) == ["2027-W12", "2027-W13", "2027-W43", "2027-W44"]
+
+
+def test_dst_weeks_in_new_york_land_at_0930_local_time(group):
+    group.run("UOWNER", "config timezone America/New_York")
+    lands_at(group, utc(8, 14, 30, month=3, year=2027))  # Monday 8 March 2027: EST, UTC-5
+    lands_at(group, utc(15, 13, 30, month=3, year=2027))  # Monday 15 March: EDT since Sunday, UTC-4
+    lands_at(group, utc(1, 13, 30, month=11, year=2027))  # Monday 1 November: still EDT
+    lands_at(group, utc(8, 14, 30, month=11, year=2027))  # Monday 8 November: EST since Sunday
+    assert weeks(group) == ["2027-W10", "2027-W11", "2027-W44", "2027-W45"]
+
+
+def test_a_digest_time_the_spring_change_skips_is_read_as_the_clock_jumped(group):
+    group.run("UOWNER", "config owner_digest_day sun")  # from next week on
+    group.run("UOWNER", "config owner_digest_time 02:30")
+    lands_at(group, utc(21, 1, 30, month=3, year=2027))  # Sunday 21 March 2027, 02:30 CET
+    lands_at(group, utc(28, 1, 30, month=3, year=2027))  # Sunday 28 March: no 02:30; the clock read 03:30 CEST
+    assert weeks(group) == ["2027-W11", "2027-W12"]

@@ -88,6 +88,10 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     recognition_commands.install(core.commands, core)
     # reminders
     # owner digest
+    from .digest import DigestService  # imported here, beside its lines, so sibling duties merge cleanly
+    from .digest import commands as digest_commands
+    core.digest = DigestService(store, clock, groups, activity, questions, core.recognition, directory, outbox)
+    digest_commands.install(core.commands, core)
     # prompts
     from .prompts import TRACK_POSTED, PromptService
     from .prompts import commands as prompt_commands

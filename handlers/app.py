@@ -25,7 +25,7 @@ from bot.inbox import Inbox
 from bot.ports import PlatformError
 from bot.settings import Settings
 
-from . import commands, home, questions, recognition
+from . import commands, digest, home, questions, recognition
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
 
@@ -91,6 +91,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         recognition,
         # reminders
         # owner digest
+        digest,
         # prompts
     )
     for duty in duties:

@@ -89,6 +89,11 @@ class SlackDirectory:
     def bot_user_id(self, team_id: str) -> str:
         return self._cached(("bot", team_id), lambda: self._call("auth_test")["user_id"])
 
+    def permalink(self, team_id: str, channel_id: str, message_id: str) -> str:
+        """The address that opens a message (chat.getPermalink); cached like the rest."""
+        return self._cached(("permalink", team_id, channel_id, message_id),
+                            lambda: self._call("chat_getPermalink", channel=channel_id, message_ts=message_id)["permalink"])
+
 
 class SlackTransport:
     """Renders a post to mrkdwn + Block Kit and sends it with chat.postMessage, once."""

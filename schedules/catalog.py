@@ -8,6 +8,7 @@ from . import maintenance, questions
 from . import recognition
 # reminders
 # owner digest
+from . import digest
 # prompts
 from . import prompts
 
@@ -20,6 +21,7 @@ def all_sweeps(core) -> list:
         *recognition.sweeps(core),
         # reminders
         # owner digest
+        *digest.sweeps(core),
         # prompts
         *prompts.sweeps(core),
     ]

@@ -127,3 +127,8 @@ def test_lively_threads_since_a_moment(world):
     threads = world.activity.lively_threads(world.group, MONDAY - timedelta(minutes=1))
     assert [(t["id"], t["replies"]) for t in threads] == [("1.0", 3), ("2.0", 1)]
     assert [t["id"] for t in world.activity.lively_threads(world.group, MONDAY + timedelta(days=1))] == ["2.0"]
+
+
+def test_a_member_who_only_reacts_is_found_among_the_groups_active_members(world):
+    world.reacted("UR", "1.0", author="UA", emoji="tada")
+    assert world.activity.active_members("T1", "C1") == [("UR", 1)]

@@ -134,7 +134,8 @@ class ActivityService:
         if added:
             self._touch(group, giver, now, event_id)
             self.store.accumulate(activity_table(now), member_key(group.team_id, group.channel_id, giver),
-                                  add={"reactions": 1}, once=f"{event_id}:reaction")
+                                  add={"reactions": 1}, once=f"{event_id}:reaction",
+                                  latest={"team_id": group.team_id, "channel_id": group.channel_id, "user_id": giver})
         if emoji != group.config["kudos_emoji"] or not author or author == giver or self._is_bot(group.team_id, giver):
             return
         week = iso_week(now, group.config["timezone"])

@@ -4,7 +4,8 @@ Each duty declares its subcommands in its own `commands.py` (`install(registry, 
 usage and who may run it, so `help` and the refusal messages can never drift from what is enforced.
 `CommandRegistry.run(invocation)` returns a `Reply`: the private answer to the caller. Anything to
 post goes through the Messenger inside the subcommand. Adapters hand in plain text and the ids of
-the people the text mentions (`Invocation.mentions`), never platform markup.
+the people the text mentions (`Invocation.mentions`), never platform markup. A duty that needs to
+know who runs what in a group (the owner digest notes that an owner acted) calls `observe`.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Reply:
 
 
 Run = Callable[[Invocation, "Group | None", str], Reply]
+Observer = Callable[[Invocation, Group, str], None]
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,15 @@ class CommandRegistry:
         self.groups = groups
         self.subcommands: dict[str, Subcommand] = {
             "help": Subcommand("/community help", "anyone", "help.member.help", self._help)}
+        self.observers: list[Observer] = []
 
     def add(self, name: str, subcommand: Subcommand) -> None:
         self.subcommands[name] = subcommand
+
+    def observe(self, observer: Observer) -> None:
+        """`observer(invocation, group, name)` is told of each subcommand about to run in a managed
+        group (after the audience checks passed), before it runs."""
+        self.observers.append(observer)
 
     def run(self, call: Invocation) -> Reply:
         word, _, rest = call.text.strip().partition(" ")
@@ -64,6 +72,9 @@ class CommandRegistry:
             return Reply(t(locale, "not_managed"))
         if sub.audience == "owner" and not self.groups.may_own(group, call.user_id):
             return Reply(t(locale, "owner_only", owners=people(group.owners)))
+        if group is not None:
+            for observer in self.observers:
+                observer(call, group, name)
         return sub.run(call, group, rest.strip())
 
     def usage(self, group: Group | None, name: str) -> Reply:

@@ -6,17 +6,23 @@ event without them is ignored quietly, as Slack may send shapes we do not use), 
 event to the core's `Inbox`, which syncs it to the journal. `apply_event` runs later, on the
 inbox's lane for the event's channel, and calls the duty module that owns the event type.
 
-Journalled: every message, join, leave and reaction of the types below, in any channel (whether a
-channel is a managed group is decided when applying, so the acknowledgement never waits for the
-store). Chatter is journalled too: it costs one grouped sync, and it makes its activity counter
-exact after a crash (the counter is bumped once per event id, see `bot.store`).
-Not journalled: `app_home_opened` (it only reads) and interactive requests (commands, buttons,
+Journalled (kept through any crash once acked): joins and leaves (a welcome), thread replies (they
+answer questions), top-level messages that read as questions, and ✅ reactions (they resolve
+questions), in any channel: whether a channel is a managed group is decided when applying, so the
+acknowledgement never waits for the store.
+Queued in their lane without the journal: chatter (other top-level messages) and other reactions.
+They only feed buffered activity records (counters, last activity, kudos, thread notes), so they
+stay in the documented counter window: a crash can lose up to `COUNTER_FLUSH_SECONDS` of them, and
+never counts one twice (counters are bumped once per event id, see `bot.store`). Skipping the sync
+for them keeps the acknowledgement of the most common event as cheap as a bare Bolt app's.
+Not queued at all: `app_home_opened` (it only reads) and interactive requests (commands, buttons,
 shortcuts: the person sees the answer, or its absence, at once; they run on their own lane).
 """
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Callable
 
 from bot.inbox.journal import Entry
@@ -26,15 +32,30 @@ from . import activity, prompts, questions, welcome
 log = logging.getLogger(__name__)
 PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
-# event type -> (is it usable?, the channel it belongs to, its appliers in order: each duty's own)
-Applier = Callable[..., None]
-ROUTES: dict[str, tuple[Callable[[dict], bool], Callable[[dict], str], tuple[Applier, ...]]] = {
-    "message": (questions.is_person_message, lambda e: e["channel"], (questions.message_posted, prompts.message_posted)),
-    "reaction_added": (activity.is_message_reaction, lambda e: e["item"]["channel"],
-                       (activity.reaction_added, questions.reaction_added)),
-    "reaction_removed": (activity.is_message_reaction, lambda e: e["item"]["channel"], (activity.reaction_removed,)),
-    "member_joined_channel": (welcome.is_membership_change, lambda e: e["channel"], (welcome.member_joined,)),
-    "member_left_channel": (welcome.is_membership_change, lambda e: e["channel"], (welcome.member_left,)),
+def always(event: dict) -> bool:
+    return True
+
+
+def never(event: dict) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Route:
+    usable: Callable[[dict], bool]  # has what the appliers need
+    lane: Callable[[dict], str]  # the channel it belongs to
+    journalled: Callable[[dict], bool]  # must survive a crash (see the module docstring)
+    appliers: tuple[Callable[..., None], ...]  # each duty's own, in order
+
+
+ROUTES: dict[str, Route] = {
+    "message": Route(questions.is_person_message, lambda e: e["channel"], questions.may_change_a_question,
+                     (questions.message_posted, prompts.message_posted)),
+    "reaction_added": Route(activity.is_message_reaction, lambda e: e["item"]["channel"], questions.may_resolve,
+                            (activity.reaction_added, questions.reaction_added)),
+    "reaction_removed": Route(activity.is_message_reaction, lambda e: e["item"]["channel"], never, (activity.reaction_removed,)),
+    "member_joined_channel": Route(welcome.is_membership_change, lambda e: e["channel"], always, (welcome.member_joined,)),
+    "member_left_channel": Route(welcome.is_membership_change, lambda e: e["channel"], always, (welcome.member_left,)),
 }
 
 
@@ -42,11 +63,11 @@ def accept_event(body: dict, context, inbox) -> None:
     """Inline, before the ack: journal the event or ignore it."""
     event = body.get("event")
     route = ROUTES.get(event.get("type")) if isinstance(event, dict) else None
-    if route is None or not route[0](event):
+    if route is None or not route.usable(event):
         return
     team_id = body.get("team_id") or event.get("team") or context.get("team_id") or ""
     event_id = body.get("event_id") or f"local:{uuid.uuid4()}"
-    if not inbox.accept(event_id, route[1](event), {"team_id": team_id, "event": event}):
+    if not inbox.accept(event_id, route.lane(event), {"team_id": team_id, "event": event}, durable=route.journalled(event)):
         log.debug("event %s was already journalled (a redelivery)", event_id)
 
 
@@ -56,5 +77,5 @@ def apply_event(core, entry: Entry) -> None:
     group = core.groups.get(team_id, entry.lane)
     if group is None:
         return  # not a managed group: nothing to do
-    for applier in ROUTES[event["type"]][2]:
+    for applier in ROUTES[event["type"]].appliers:
         applier(core, group, event, entry.event_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.questions import MARK_ANSWERED, NOT_MY_TOPIC
+from bot.questions.detection import looks_like_question
 
 from .activity import reaction_name
 from .mrkdwn import render, to_plain
@@ -21,9 +22,27 @@ def is_person_message(event: dict) -> bool:
             and all(isinstance(event.get(field), str) for field in ("user", "channel", "ts")))
 
 
+def may_change_a_question(event: dict) -> bool:
+    """Before the ack: a thread reply, or a top-level message that reads as a question (the same
+    detection the core applies later, ~40 µs): these must survive a crash."""
+    thread_ts = event.get("thread_ts")
+    if isinstance(thread_ts, str) and thread_ts != event["ts"]:
+        return True
+    return looks_like_question(plain_text(event))
+
+
+def plain_text(event: dict) -> str:
+    text = event.get("text")
+    return to_plain(text, name_mentions=False)[0] if isinstance(text, str) else ""
+
+
+def may_resolve(event: dict) -> bool:
+    return reaction_name(event) in CHECK_REACTIONS
+
+
 def message_posted(core, group, event: dict, event_id: str) -> None:
     """A question, a reply or chatter: the question service says which; activity records it."""
-    text, _ = to_plain(event.get("text") or "", name_mentions=False)
+    text = plain_text(event)
     thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
     kind = core.questions.on_message(group, event["user"], event["ts"], thread_ts, text)
     core.activity.message(group, event["user"], event["ts"], thread_ts, kind, event_id)

@@ -29,6 +29,7 @@ from .journal import Entry, Journal
 
 log = logging.getLogger(__name__)
 Applier = Callable[[Entry], None]
+NOT_JOURNALLED = 0  # the seq of an event queued without the journal (journal seqs start at 1)
 
 
 class Inbox:
@@ -62,8 +63,15 @@ class Inbox:
             log.info("replaying %d event(s) acknowledged before the last stop", len(waiting))
         return len(waiting)
 
-    def accept(self, event_id: str, lane: str, event: dict) -> bool:
-        """Journal the event (on disk when this returns); False for a redelivered event id."""
+    def accept(self, event_id: str, lane: str, event: dict, *, durable: bool = True) -> bool:
+        """Journal the event (on disk when this returns); False for a redelivered event id.
+
+        `durable=False` is for events that only feed buffered counters (chatter): they are queued in
+        their lane, in order with the rest, without a sync; a crash before the next checkpoint loses
+        their counts (the counter window), and a redelivery is counted once by the counters' ids."""
+        if not durable:
+            self._enqueue(Entry(NOT_JOURNALLED, event_id, lane, event))
+            return True
         return self.journal.append(event_id, lane, event, on_sequenced=self._enqueue) is not None
 
     def _enqueue(self, entry: Entry) -> None:
@@ -77,14 +85,16 @@ class Inbox:
             if entry is None:
                 return
             try:
-                self.journal.wait_durable(entry.seq)
+                if entry.seq != NOT_JOURNALLED:
+                    self.journal.wait_durable(entry.seq)
                 self.apply(entry)
             except Exception:
                 log.exception("could not apply event %s; it stays in the journal and is retried at the next start",
                               entry.event_id)
             else:
-                with self._applied_lock:
-                    self._applied.append(entry.seq)
+                if entry.seq != NOT_JOURNALLED:
+                    with self._applied_lock:
+                        self._applied.append(entry.seq)
             finally:
                 with self._idle:
                     self._busy -= 1

@@ -188,3 +188,50 @@ def test_close_waits_for_a_checkpoint_in_progress_before_closing_the_journal(tmp
     threading.Timer(0.2, release.set).start()
     inbox.close()
     assert Journal(tmp_path).open() == []  # Ev1 was marked done, not left for a replay
+
+
+def test_segments_roll_over_under_concurrent_appends_without_losing_or_replaying(tmp_path, monkeypatch):
+    """Sixteen threads appending while small segments roll over: every acknowledged entry is on
+    disk, and once all are marked done a restart replays nothing."""
+    monkeypatch.setattr(journal_module, "SEGMENT_ENTRIES", 50)
+    journal = Journal(tmp_path)
+    journal.open()
+    acked, lock = [], threading.Lock()
+
+    def append(thread):
+        for n in range(200):
+            entry = journal.append(f"Ev{thread}-{n}", f"C{thread % 3}", {"n": n})
+            with lock:
+                acked.append(entry.seq)
+    threads = [threading.Thread(target=append, args=(t,)) for t in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    journal.close()
+    again = Journal(tmp_path)
+    assert {e.seq for e in again.open()} == set(acked) and len(acked) == 3200
+    for seq in acked:
+        again.mark_done(seq)
+    again.close()
+    assert Journal(tmp_path).open() == []
+
+
+def test_a_failed_write_acknowledges_nothing_and_a_redelivery_waits_for_the_disk(tmp_path, monkeypatch):
+    journal = Journal(tmp_path)
+    journal.open()
+    real_sync, failing = os.fdatasync, [True]
+
+    def sync(fd):
+        if failing[0]:
+            raise OSError(28, "No space left on device")
+        real_sync(fd)
+    monkeypatch.setattr(journal_module.os, "fdatasync", sync)
+    with pytest.raises(OSError):
+        journal.append("Ev1", "C1", {"n": 1})  # the request gets a 500: Slack will deliver it again
+    with pytest.raises(OSError):
+        journal.append("Ev1", "C1", {"n": 1})  # its redelivery is not acked while the disk refuses
+    failing[0] = False
+    assert journal.append("Ev1", "C1", {"n": 1}) is None  # now on disk (written once), acked as a redelivery
+    journal.close()
+    assert [e.event_id for e in Journal(tmp_path).open()] == ["Ev1"]

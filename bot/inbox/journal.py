@@ -40,14 +40,14 @@ class Journal:
         self._cond = threading.Condition()
         self._next_seq = 1
         self._durable_seq = 0
-        self._pending: list[bytes] = []
+        self._pending: list[tuple[int, bytes]] = []  # (seq, line) not yet written
         self._writing = False
         self._fd: int | None = None
         self._segment: int = 0
         self._segment_entries = 0
         self._undone: dict[int, set[int]] = {}  # segment -> seqs not yet done
         self._segment_of: dict[int, int] = {}
-        self._seen: dict[str, None] = {}  # insertion-ordered, trimmed to SEEN_IDS_KEPT
+        self._seen: dict[str, int] = {}  # event id -> seq; insertion-ordered, trimmed to SEEN_IDS_KEPT
 
     # --- start ---------------------------------------------------------------------------------
     def open(self) -> list[Entry]:
@@ -69,7 +69,7 @@ class Journal:
                     waiting[entry.seq] = entry
                     self._undone[number].add(entry.seq)
                     self._segment_of[entry.seq] = number
-                    self._remember(entry.event_id)
+                    self._remember(entry.event_id, entry.seq)
                     self._next_seq = max(self._next_seq, entry.seq + 1)
         self._durable_seq = self._next_seq - 1
         self._roll(segments[-1][0] + 1 if segments else 1)
@@ -97,63 +97,73 @@ class Journal:
             return event_id in self._seen
 
     def append(self, event_id: str, lane: str, event: dict, on_sequenced=None) -> Entry | None:
-        """Durably record one event; None when this id was already journalled (a redelivery).
+        """Durably record one event; None when this id was already journalled (a redelivery,
+        returned only once that first copy is on disk too). Raises OSError when the disk refuses:
+        nothing was acknowledged, and the entry stays queued for the next write.
 
         `on_sequenced(entry)` runs under the journal's lock as soon as the entry has its number, so
         whoever queues entries for applying sees them in journal order (a reply after its question).
         """
         with self._cond:
-            if event_id in self._seen:
+            earlier = self._seen.get(event_id)
+            if earlier is not None:
+                self._until_durable(earlier)
                 return None
-            self._remember(event_id)
             entry = Entry(self._next_seq, event_id, lane, event)
             self._next_seq += 1
+            self._remember(event_id, entry.seq)
             line = json.dumps({"seq": entry.seq, "id": event_id, "lane": lane, "event": event},
                               ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-            self._pending.append(line)
-            self._segment_of[entry.seq] = self._segment
-            self._undone[self._segment].add(entry.seq)
-            self._segment_entries += 1
+            self._pending.append((entry.seq, line))
             if on_sequenced is not None:
                 on_sequenced(entry)
-            while self._durable_seq < entry.seq:
-                if self._writing:
-                    self._cond.wait()
-                    continue
-                self._write_pending()
-            if self._segment_entries >= SEGMENT_ENTRIES:
-                full = self._segment
-                self._roll(full + 1)
-                self._drop_if_done(full)
+            self._until_durable(entry.seq)
             return entry
 
     def wait_durable(self, seq: int) -> None:
         """Block until entry `seq` is on disk (an applier never acts on an event not yet kept)."""
         with self._cond:
-            while self._durable_seq < seq:
-                if self._writing:
-                    self._cond.wait()
-                else:
-                    self._write_pending()
+            self._until_durable(seq)
+
+    def _until_durable(self, seq: int) -> None:
+        """Holding the lock: write (or wait for the writer) until `seq` is on disk."""
+        while self._durable_seq < seq:
+            if self._writing:
+                self._cond.wait()
+            else:
+                self._write_pending()
 
     def _write_pending(self) -> None:
-        """Called holding the lock; releases it while writing so others can queue behind."""
+        """Holding the lock: write and sync what is pending, releasing the lock meanwhile so
+        others queue behind. The segment is chosen here, at write time, and rolled over only here,
+        after a write, so no line lands in a segment other than the one it is booked in."""
         batch, self._pending = self._pending, []
-        upto = self._next_seq - 1
+        segment, fd = self._segment, self._fd
         self._writing = True
-        fd = self._fd
         self._cond.release()
         try:
-            os.write(fd, b"".join(batch))
+            os.write(fd, b"".join(line for _, line in batch))
             os.fdatasync(fd)
-        finally:
+        except BaseException:
             self._cond.acquire()
             self._writing = False
-        self._durable_seq = upto
+            self._pending = batch + self._pending  # not on disk: kept for the next write, never counted done
+            self._cond.notify_all()
+            raise
+        self._cond.acquire()
+        self._writing = False
+        for seq, _ in batch:
+            self._segment_of[seq] = segment
+            self._undone[segment].add(seq)
+        self._segment_entries += len(batch)
+        self._durable_seq = batch[-1][0] if batch else self._durable_seq
+        if self._segment_entries >= SEGMENT_ENTRIES:
+            self._roll(segment + 1)
+            self._drop_if_done(segment)
         self._cond.notify_all()
 
-    def _remember(self, event_id: str) -> None:
-        self._seen[event_id] = None
+    def _remember(self, event_id: str, seq: int) -> None:
+        self._seen[event_id] = seq
         if len(self._seen) > SEEN_IDS_KEPT:
             del self._seen[next(iter(self._seen))]
 

@@ -134,3 +134,63 @@ def test_a_follow_up_runs_with_the_delivered_message_id(world):
     world.outbox.send(post("ask:1", then="track", then_args={"asker": "UA"}))
     run_until_idle(world, worker)
     assert seen == [("UA", "ts-1")]
+
+
+class Crash(BaseException):
+    """Stands for the process dying at that instant (kill -9)."""
+
+
+def test_a_post_left_queued_after_its_delivery_was_recorded_is_not_posted_again(world, monkeypatch):
+    worker = world.worker()
+    world.outbox.send(post("welcome:T1:C1:U1:1"))
+    real_delete = world.store.delete
+
+    def die_on_leaving_the_queue(table, key):
+        if table == "outbox":
+            raise Crash()
+        return real_delete(table, key)
+    monkeypatch.setattr(world.store, "delete", die_on_leaving_the_queue)
+    with pytest.raises(Crash):
+        worker.step()
+    monkeypatch.setattr(world.store, "delete", real_delete)
+    restarted = world.worker()  # the queue still holds the post, and its sent-record exists
+    run_until_idle(world, restarted)
+    assert [key for key, _ in world.platform.delivered] == ["welcome:T1:C1:U1:1"]
+    assert world.outbox.waiting() == []
+
+
+def test_a_failing_follow_up_neither_blocks_nor_repeats_the_post(world):
+    world.outbox.on_delivered("track", lambda p, ref: (_ for _ in ()).throw(RuntimeError("store hiccup")))
+    worker = world.worker()
+    world.outbox.send(post("ask:T1:C1:inv1", then="track"))
+    run_until_idle(world, worker)
+    run_until_idle(world, world.worker())  # and after a restart
+    assert [key for key, _ in world.platform.delivered] == ["ask:T1:C1:inv1"] and world.outbox.waiting() == []
+
+
+def test_a_key_sent_again_while_it_is_delivered_is_posted_once(world, monkeypatch):
+    worker = world.worker()
+    world.outbox.send(post("ping:T1:C1:q1"))
+    real_was_sent = world.outbox.was_sent
+    raced = []
+
+    def deliver_in_between(key):
+        found = real_was_sent(key)
+        if not raced:  # the second send checked before the delivery was recorded...
+            raced.append(1)
+            worker.step()  # ...and the worker delivers and leaves the queue right then
+        return found
+    monkeypatch.setattr(world.outbox, "was_sent", deliver_in_between)
+    assert world.outbox.send(post("ping:T1:C1:q1")) is True  # queued again: the race happened
+    monkeypatch.setattr(world.outbox, "was_sent", real_was_sent)
+    run_until_idle(world, worker)
+    assert [key for key, _ in world.platform.delivered] == ["ping:T1:C1:q1"]
+
+
+def test_a_passing_failure_holds_back_later_posts_to_the_same_place(world):
+    worker = world.worker()
+    world.platform.refusals = [DeliveryError("http_503", permanent=False)]
+    for n in (1, 2, 3):
+        world.outbox.send(post(f"q:{n}", thread="1.0"))
+    run_until_idle(world, worker)
+    assert [key for key, _ in world.platform.delivered] == ["q:1", "q:2", "q:3"]

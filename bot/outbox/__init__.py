@@ -9,17 +9,22 @@ Tables:
 - `outbox`: posts waiting (with their attempts, next attempt time and last error) and posts that
   failed for good (with the reason), so `/community status` can show both. Small: a post leaves
   it once delivered; failures are pruned after `KEEP_FAILED`.
-- `outbox_sent.YYYY-MM`: one record per delivered key (the platform's message id), by month of
-  delivery: the idempotency memory, read by key only, never scanned on the hot path.
+- `outbox_sent.YYYY-MM.<shard>`: one record per delivered key (the platform's message id), by
+  month of delivery and one of `SENT_SHARDS` shards of the key's hash, so recording a delivery
+  rewrites a small file, not the month's: the idempotency memory, read by key only.
 
-The one window where a post can repeat: the platform accepted it, then the process died before
-the sent-record was written (the few milliseconds of one HTTP answer and one file write). After
-a restart the post is delivered again. We chose a possible duplicate over a possible loss: a lost
-welcome or question ping is invisible to everyone, a duplicate is only noise.
+The worker checks the sent-records before every delivery, so a key queued twice, or left in the
+queue by a crash after its delivery was recorded, is not posted again. The one window where a post
+can repeat: the platform accepted it, then the process died before the sent-record was written
+(one HTTP answer and one file write). After a restart the post is delivered again. We chose a
+possible duplicate over a possible loss: a lost welcome or question ping is invisible to everyone,
+a duplicate is only noise.
 """
 from __future__ import annotations
 
+import logging
 import threading
+import zlib
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -28,13 +33,17 @@ from ..messages import Message
 from ..ports import Post
 from ..store import Store
 
+log = logging.getLogger(__name__)
 QUEUE = "outbox"
 KEEP_FAILED = timedelta(days=30)
 FollowUp = Callable[[Post, str], None]
 
 
-def sent_table(moment: datetime) -> str:
-    return f"outbox_sent.{moment:%Y-%m}"
+SENT_SHARDS = 16
+
+
+def sent_table(moment: datetime, key: str) -> str:
+    return f"outbox_sent.{moment:%Y-%m}.{zlib.crc32(key.encode()) % SENT_SHARDS:02d}"
 
 
 def post_to_doc(post: Post) -> dict:
@@ -93,7 +102,7 @@ class Outbox:
         now = self.clock.now()
         this_month = now.replace(day=1)
         for month in (this_month, this_month - timedelta(days=1)):
-            record = self.store.get(sent_table(month), key)
+            record = self.store.get(sent_table(month, key), key)
             if record:
                 return record
         return None
@@ -102,17 +111,23 @@ class Outbox:
         return sorted(self.store.find(QUEUE, status="pending"), key=lambda d: d["queued_at"])
 
     def record_sent(self, doc: dict, ref: str) -> None:
-        """Sent-record first, then leave the queue: a crash between leaves both, never neither."""
+        """Sent-record first, then the follow-up, then leave the queue: a crash in between leaves
+        the post queued and recorded as sent, which the worker finishes without posting again."""
         now = self.clock.now()
-        self.store.put(sent_table(now), doc["key"], {"key": doc["key"], "ref": ref, "sent_at": utc_iso(now),
-                                                     "attempts": doc["attempts"] + 1})
-        self.run_follow_up(doc, ref)
-        self.store.delete(QUEUE, doc["key"])
+        self.store.put(sent_table(now, doc["key"]), doc["key"], {"key": doc["key"], "ref": ref, "sent_at": utc_iso(now),
+                                                                 "attempts": doc["attempts"] + 1})
+        self.finish(doc, ref)
 
-    def run_follow_up(self, doc: dict, ref: str) -> None:
+    def finish(self, doc: dict, ref: str) -> None:
+        """Run the post's follow-up (idempotent by design: it may run again after a crash) and
+        leave the queue, whatever the follow-up does: a failing one must not post twice."""
         follow_up = self.follow_ups.get(doc.get("then") or "")
         if follow_up is not None:
-            follow_up(post_from_doc(doc), ref)
+            try:
+                follow_up(post_from_doc(doc), ref)
+            except Exception:
+                log.exception("the follow-up %s of %s failed; the post itself was delivered", doc["then"], doc["key"])
+        self.store.delete(QUEUE, doc["key"])
 
     def record_retry(self, doc: dict, error: str, at: datetime) -> dict:
         def retry(current):

@@ -1,6 +1,7 @@
 """The delivery worker: takes queued posts out of the outbox and hands them to the platform.
 
-One thread, so the order of posts to one destination is kept. It:
+One thread, so the order of posts to one destination is kept (a post that must wait holds back the
+later posts to the same destination). It:
 - paces each destination (channel or person) like Slack asks, about one message per second with
   a short burst allowed (a token bucket), so a flood of welcomes is spread, not refused;
 - retries what failed for a passing reason: HTTP 429 after its `Retry-After`, 5xx, connection
@@ -86,7 +87,8 @@ class DeliveryWorker:
         self._thread = threading.Thread(target=self._run, name="delivery", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 20.0) -> None:
+        """Stop after the delivery in progress (the Slack client's own timeout is 15 s)."""
         self._stop.set()
         with self.outbox._wake:
             self.outbox._wake.notify_all()
@@ -137,6 +139,12 @@ class DeliveryWorker:
         return None
 
     def _deliver(self, doc: dict, post, now: datetime) -> None:
+        sent = self.outbox.was_sent(doc["key"])
+        if sent is not None:  # queued twice, or left queued by a crash after its delivery: done
+            self.outbox.finish(doc, sent["ref"])
+            with self._lock:
+                self._docs.pop(doc["key"], None)
+            return
         try:
             ref = self.transport.deliver(post)
         except DeliveryError as error:
@@ -163,9 +171,10 @@ class DeliveryWorker:
         # Slack's Retry-After says exactly when to come back; without it, back off exponentially.
         wait = error.retry_after if error.retry_after else min(FIRST_BACKOFF * 2 ** doc["attempts"], MAX_BACKOFF)
         at = now + timedelta(seconds=wait)
-        if error.retry_after:
-            with self._lock:
-                self._paces.setdefault(post.destination, _Pace()).paused_until = now + timedelta(seconds=error.retry_after)
+        # The whole destination waits, not just this post: later posts to the same channel or
+        # thread must not overtake it (a 429 is also per channel at Slack).
+        with self._lock:
+            self._paces.setdefault(post.destination, _Pace()).paused_until = at
         log.info("delivery of %s failed (%s); retrying in %.0f s", doc["key"], error.code, wait)
         updated = self.outbox.record_retry(doc, error.code, at)
         if updated is not None:

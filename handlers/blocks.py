@@ -18,16 +18,35 @@ from .mrkdwn import render
 SECTION_LIMIT = 3000
 TEXT_LIMIT = 39_000  # chat.postMessage truncates `text` at 40,000 characters
 CONTEXT_LIMIT = 2000
+MESSAGE_BLOCKS = 50  # Slack refuses a message with more blocks (`invalid_blocks`)
+HOME_BLOCKS = 100
+
+
+def _cut(mrkdwn: str, limit: int) -> tuple[str, str]:
+    """At most `limit` characters, cut at the last space before it, never inside a Slack token
+    (`<@U…>`, `&amp;`): the head and the rest."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn, ""
+    head = mrkdwn[:limit]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    for opening, closing in (("<", ">"), ("&", ";")):
+        start = head.rfind(opening)
+        if start > head.rfind(closing):  # an unclosed token at the end: leave it whole for the rest
+            head = head[:start]
+    return head, mrkdwn[len(head):]
 
 
 def sections(mrkdwn: str) -> list[SectionBlock]:
     chunks, current = [], ""
     for line in mrkdwn.split("\n"):
-        while len(line) > SECTION_LIMIT:  # one enormous line: cut it
-            chunks.append(current) if current else None
+        while len(line) > SECTION_LIMIT:  # one enormous line: cut it between words
+            if current:
+                chunks.append(current)
             current = ""
-            chunks.append(line[:SECTION_LIMIT])
-            line = line[SECTION_LIMIT:]
+            head, line = _cut(line, SECTION_LIMIT)
+            chunks.append(head)
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > SECTION_LIMIT:
             chunks.append(current)
@@ -43,7 +62,9 @@ def message_blocks(message: Message) -> list:
     for paragraph in message.paragraphs:
         blocks += sections(render(paragraph))
     for note in message.notes:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=render(note)[:CONTEXT_LIMIT])]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_cut(render(note), CONTEXT_LIMIT)[0])]))
+    if len(blocks) > MESSAGE_BLOCKS - 1:  # keep room for the buttons; say that the text was cut
+        blocks = blocks[:MESSAGE_BLOCKS - 2] + [SectionBlock(text=MarkdownTextObject(text="…"))]
     if message.buttons:
         blocks.append(ActionsBlock(elements=[
             ButtonElement(text=button.label[:75], action_id=button.action_id, value=button.value[:2000],
@@ -53,11 +74,11 @@ def message_blocks(message: Message) -> list:
 
 
 def fallback(message: Message) -> str:
-    return "\n".join(render(p) for p in message.paragraphs + message.notes)[:TEXT_LIMIT]
+    return _cut("\n".join(render(p) for p in message.paragraphs + message.notes), TEXT_LIMIT)[0]
 
 
 def home_view(view: HomeView) -> View:
     blocks = [HeaderBlock(text=plain(view.title)[:150])]
     for line in view.lines:
         blocks += sections(render(line))
-    return View(type="home", blocks=blocks)
+    return View(type="home", blocks=blocks[:HOME_BLOCKS])

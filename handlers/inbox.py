@@ -62,12 +62,17 @@ ROUTES: dict[str, Route] = {
 def accept_event(body: dict, context, inbox) -> None:
     """Inline, before the ack: journal the event or ignore it."""
     event = body.get("event")
-    route = ROUTES.get(event.get("type")) if isinstance(event, dict) else None
-    if route is None or not route.usable(event):
+    route = ROUTES.get(event.get("type")) if isinstance(event, dict) and isinstance(event.get("type"), str) else None
+    try:
+        if route is None or not route.usable(event):
+            return
+        lane, journalled = route.lane(event), route.journalled(event)
+    except Exception:  # a field of a type Slack never sends (a list for a subtype): nothing to keep
+        log.debug("ignored an event of an unexpected shape: %.200r", event)
         return
     team_id = body.get("team_id") or event.get("team") or context.get("team_id") or ""
     event_id = body.get("event_id") or f"local:{uuid.uuid4()}"
-    if not inbox.accept(event_id, route.lane(event), {"team_id": team_id, "event": event}, durable=route.journalled(event)):
+    if not inbox.accept(event_id, lane, {"team_id": team_id, "event": event}, durable=journalled):
         log.debug("event %s was already journalled (a redelivery)", event_id)
 
 

@@ -18,7 +18,8 @@ MARK_AS_ANSWER_SHORTCUT = "mark_as_answer"
 # --- events, applied from the inbox ----------------------------------------------------------
 def is_person_message(event: dict) -> bool:
     """A message a person posted (not an edit, a deletion or a bot), with what we need."""
-    return (event.get("subtype") in PLAIN_MESSAGE_SUBTYPES and not event.get("bot_id")
+    subtype = event.get("subtype")
+    return ((subtype is None or isinstance(subtype, str)) and subtype in PLAIN_MESSAGE_SUBTYPES and not event.get("bot_id")
             and all(isinstance(event.get(field), str) for field in ("user", "channel", "ts")))
 
 

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from .blocks import fallback, message_blocks
 
 CACHE_SECONDS = 3600
+CACHE_ENTRIES = 20_000
 # Slack's answers that no retry will change; anything else (ratelimited, internal_error,
 # fatal_error, service_unavailable, request_timeout…) is worth another try later.
 PERMANENT_ERRORS = frozenset({
@@ -60,7 +61,11 @@ class SlackDirectory:
                 return hit[1]
         value = fetch()
         with self._lock:
+            self._cache.pop(key, None)  # re-inserted last: the dict stays ordered by age
             self._cache[key] = (time.monotonic() + CACHE_SECONDS, value)
+            if len(self._cache) > CACHE_ENTRIES:  # bounded: permalinks alone would grow with history
+                for old in list(self._cache)[:len(self._cache) // 10]:
+                    del self._cache[old]
         return value
 
     def _call(self, method: str, **kwargs) -> dict:

@@ -92,6 +92,9 @@ def test_out_of_range_durations_are_refused_and_questions_keep_being_tracked(gro
     {"type": "member_joined_channel", "channel": "C1"},  # no user
     {"type": "reaction_added", "user": "UBOB", "reaction": "white_check_mark", "item": None},
     {"type": "message", "channel": "C1", "user": ["UBOB"], "ts": "1.2", "text": "How?"},
+    {"type": "message", "channel": "C1", "user": "UBOB", "ts": "1.2", "text": "How?", "subtype": ["x"]},
+    {"type": "message", "channel": "C1", "user": "UBOB", "ts": "1.2", "text": ["How?"]},
+    {"type": "reaction_added", "user": "UBOB", "reaction": "white_check_mark", "item": {"type": ["message"], "channel": "C1", "ts": "1.2"}},
 ])
 def test_events_missing_what_we_need_are_ignored_quietly(group, event, caplog):
     response = group.sender.event(event)  # `None` sends `"event": null`
@@ -126,3 +129,25 @@ def test_an_event_the_journal_cannot_keep_is_not_acknowledged(group, monkeypatch
     monkeypatch.setattr(group.steward.inbox.journal, "append", disk_full)
     response = group.sender.event(message_event("C1", "UBOB", "How do I free disk space?"))
     assert response.status >= 500
+
+
+def test_a_placeholder_repeated_beyond_twice_is_refused(group):
+    answer = group.run("UOWNER", "welcome " + "{purpose} " * 3)
+    assert answer.startswith("That template cannot be used: `{purpose} ×3`") and "each at most twice" in answer
+
+
+def test_any_message_fits_slacks_block_limits():
+    """Whatever the text, the blocks stay within Slack's limits and no token is cut in two."""
+    from bot.messages import Button, Mention, Message, text
+    from handlers.blocks import MESSAGE_BLOCKS, SECTION_LIMIT, fallback, message_blocks
+    body = text(*(part for n in range(3000) for part in (Mention("U123ABC"), " & friends ")))
+    lines = tuple(text(f"line {n} ", Mention("U1")) for n in range(200))
+    message = Message.of(body, *lines, buttons=[Button("Ok", "a", "v")])
+    blocks = [b.to_dict() for b in message_blocks(message)]
+    assert len(blocks) <= MESSAGE_BLOCKS and blocks[-1]["type"] == "actions"
+    for block in blocks:
+        if block["type"] == "section":
+            shown = block["text"]["text"]
+            assert len(shown) <= SECTION_LIMIT
+            assert shown.count("<") == shown.count(">") and not shown.rstrip().endswith("&amp")
+    assert len(fallback(message)) <= 40_000

@@ -96,7 +96,7 @@ MESSAGES = {
     "expertise.resumed": "You may be asked about questions on your topics again.",
     "config.line": "• {key} = {value}",
     "text.too_long": "That is {length} characters; the most this can hold is {limit}. Please shorten it.",
-    "welcome.bad_template": "That template cannot be used: {problem}. A template may only use the placeholders `{user}`, `{group}`, `{purpose}` and `{owners}`; write `{{` or `}}` for a brace.",
+    "welcome.bad_template": "That template cannot be used: {problem}. A template may only use the placeholders `{user}`, `{group}`, `{purpose}` and `{owners}`, each at most twice; write `{{` or `}}` for a brace.",
     "welcome.reset": "The welcome message is back to the default. Try `/community welcome preview`.",
     "accepted.duration": "a duration from {low} to {high}, written like 30m, 2h or 3d",
     "accepted.choice": "one of {options}",

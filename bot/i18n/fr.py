@@ -96,7 +96,7 @@ MESSAGES = {
     "expertise.resumed": "On peut de nouveau vous solliciter sur vos sujets.",
     "config.line": "• {key} = {value}",
     "text.too_long": "Cela fait {length} caractères ; le maximum est {limit}. Merci de raccourcir.",
-    "welcome.bad_template": "Ce modèle ne peut pas être utilisé : {problem}. Un modèle ne peut contenir que les variables `{user}`, `{group}`, `{purpose}` et `{owners}` ; écrivez `{{` ou `}}` pour une accolade.",
+    "welcome.bad_template": "Ce modèle ne peut pas être utilisé : {problem}. Un modèle ne peut contenir que les variables `{user}`, `{group}`, `{purpose}` et `{owners}`, chacune deux fois au plus ; écrivez `{{` ou `}}` pour une accolade.",
     "welcome.reset": "Le message d'accueil est revenu au modèle par défaut. Essayez `/community welcome preview`.",
     "accepted.duration": "une durée de {low} à {high}, écrite comme 30m, 2h ou 3d (m minutes, h heures, d jours)",
     "accepted.choice": "l'une des valeurs {options}",

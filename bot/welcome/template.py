@@ -14,6 +14,7 @@ from ..messages import Part, Text, text
 
 PLACEHOLDERS = ("user", "group", "purpose", "owners")
 MAX_TEMPLATE = 1200
+MAX_USES = 2  # of each placeholder: a template of 100 `{purpose}` would make a welcome no platform takes
 _PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -44,6 +45,8 @@ def parse_template(template: str) -> tuple:
         if token in ("{{", "}}"):
             pieces.append(token[0])
         elif name is not None and name in PLACEHOLDERS:
+            if pieces.count(("slot", name)) >= MAX_USES:
+                raise TemplateError(f"{token} ×{MAX_USES + 1}")
             pieces.append(("slot", name))
         else:
             raise TemplateError(token[:40])

@@ -261,6 +261,9 @@ def test_a_broken_state_file_starts_over_and_memory_keeps_nothing(tmp_path):
     for _ in range(2):
         ws = LocalWorkspace(memory, _settings(tmp_path, store_backend="memory")).start()
         assert len(ws.steward.core.questions.open_questions("T1", GENERAL)) == 1
+        ws.post(BOB, GENERAL, "Is anything kept after a restart?")  # not, the second time round
+        ws.settle()
+        assert len(ws.steward.core.questions.open_questions("T1", GENERAL)) == 2
         ws.close()
     assert not (memory / STATE_FILE).exists()
 
@@ -291,6 +294,8 @@ def test_the_page_reads_are_shaped_and_escaped(ws, web):
     assert web.get(f"/api/channel/CNOPE?as={BOB}").status_code == 404
     assert web.get(f"/api/channel/{GENERAL}?as=UNOBODY").get_json() == {"error": "no such member"}
     assert web.get(f"/api/channel/DUBOB?as={BOB}").get_json()["channel"]["dm"] is True
+    assert web.get(f"/api/channel/DUBOB?as={ALICE}").status_code == 404  # someone else's DM with the app
+    assert web.get(f"/api/thread/DUBOB/{sprint['ts']}?as={ALICE}").status_code == 404
 
 
 def test_the_page_actions_are_json_only_loopback_only_and_say_why_they_fail(ws, web):

@@ -113,6 +113,8 @@ def create_app(ws: LocalWorkspace, *, allowed_hosts: set[str] | None = None) -> 
     def thread(channel: str, ts: str):
         viewer = _viewer(ws)
         shaper = _Shaper(ws, viewer)
+        if channel.startswith("D") and channel != "D" + viewer:
+            return jsonify(error="no such thread"), 404  # someone else's messages with the app
         messages = ws.thread(channel, ts)
         if not messages:
             return jsonify(error="no such thread"), 404

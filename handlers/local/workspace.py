@@ -177,6 +177,8 @@ class LocalWorkspace:
     def start(self) -> "LocalWorkspace":
         with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.keeps_state:
+                self._wipe()  # the bot's inbox journal is on disk whatever the store: start it empty too
             state = self._read_state() if self.keeps_state else None
             try:
                 self._world = self._build(state)
@@ -202,14 +204,16 @@ class LocalWorkspace:
         self._closing.set()
         with self._lock:
             if self._world is not None:
-                self._save()
+                # Stopped first, so what the bot posted while stopping is in what is saved.
                 self._tear_down(self._world)
+                self._save()
                 self._world = None
         if self._saver is not None:
             self._saver.join(timeout=SAVE_EVERY_SECONDS + 1)
 
     def reset(self) -> None:
         """Throw the workspace away (the bot's data included) and play the scenario again."""
+        self.hub.publish({"type": "resetting"})  # pages stop reading until "reset": people may be gone
         with self._lock:
             if self._world is not None:
                 self._tear_down(self._world)

@@ -16,6 +16,7 @@ const state = {
   thread: null, // { channel, ts }
   workspace: null,
   editing: null, // ts of the message being edited
+  paused: false, // between "resetting" and "reset": nothing to read yet
 };
 
 // ------------------------------------------------------------------------------ talking to /api
@@ -436,7 +437,7 @@ async function openApp(tab) {
 
 const pending = new Map();
 function refresh(what) {
-  if (pending.has(what)) return;
+  if (state.paused || pending.has(what)) return;
   pending.set(what, setTimeout(async () => {
     pending.delete(what);
     try {
@@ -455,6 +456,7 @@ function listen() {
   const source = new EventSource("/api/events");
   source.onmessage = (event) => {
     const notice = JSON.parse(event.data);
+    if (state.paused && notice.type !== "reset") return; // the workspace is being rebuilt
     const channel = currentChannel();
     const thread = state.thread;
     switch (notice.type) {
@@ -478,7 +480,13 @@ function listen() {
       case "modal":
         if (notice.user === state.viewer) refresh("modal");
         break;
+      case "resetting":
+        state.paused = true;
+        for (const timer of pending.values()) clearTimeout(timer);
+        pending.clear();
+        break;
       case "reset":
+        state.paused = false;
         state.thread = null;
         state.view = { kind: "channel", id: "CGENERAL" };
         loadWorkspace().then(showView).then(loadThread).then(loadModal);

@@ -1,7 +1,8 @@
 """`python -m bot` / `steward`: run the bot in the mode its settings choose.
 
 This entry point is the program's composition root: it is the one module of `bot/` allowed to
-reach the Slack front door (`handlers.runtime`); the import contract in pyproject.toml says so.
+reach the Slack adapter (`handlers.runtime` for Slack, `handlers.local` for the local workspace
+without Slack); the import contract in pyproject.toml says so.
 """
 from __future__ import annotations
 
@@ -9,16 +10,6 @@ import logging
 import sys
 
 from .settings import SettingsError, load_settings
-
-NO_SLACK_MESSAGE = """\
-Community Steward: no Slack settings were found, so it is not connected to any Slack workspace.
-(The local workspace in the browser, which needs no Slack, is coming in a later release.)
-To connect to Slack, create the app from manifest.yml (see README.md) and set, in the environment or in
-a file named .env in the directory you run the bot from:
-  SLACK_BOT_TOKEN=xoxb-...      and either
-  SLACK_APP_TOKEN=xapp-...      (Socket Mode, no public URL needed)
-  SLACK_SIGNING_SECRET=...      (HTTP mode on PORT, default 3000, path /slack/events)
-"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +20,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.mode == "local":
-        print(NO_SLACK_MESSAGE)
-        return 0
+        # No Slack tokens: the same bot against the built-in Slack emulator, in the browser.
+        from handlers.local import run_local
+        return run_local(settings)
 
     from handlers.runtime import run  # the Slack front door (see the module docstring)
     return run(settings)

@@ -22,7 +22,7 @@ class SystemClock:
 
 
 class FakeClock:
-    """A clock that only moves when told to (tests, local workspace fast-forward)."""
+    """A clock that only moves when told to (tests). The local workspace uses `OffsetClock`."""
 
     def __init__(self, start: datetime | None = None):
         self._now = start or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # a Monday
@@ -48,6 +48,47 @@ class FakeClock:
             if moment < self._now:
                 raise ValueError("time only moves forward")
             self._now = moment
+
+
+class OffsetClock:
+    """Real time plus an offset that only grows: the local workspace's clock.
+
+    Time passes as it does on the wall (a question asked now is "2 min" old in two minutes), and
+    `advance` moves it ahead on demand ("+1 day"), so a visitor sees a day's work in a second. The
+    offset is all there is to keep across a restart (`offset`, then `OffsetClock(offset)`), so the
+    workspace's time never runs backwards past what the store already holds.
+    """
+
+    def __init__(self, offset: timedelta = timedelta(0), *, source: Clock | None = None):
+        self._offset = offset
+        self._source = source or SystemClock()  # the wall; tests pass a FakeClock
+        self._lock = threading.Lock()
+
+    @classmethod
+    def starting_at(cls, moment: datetime, *, source: Clock | None = None) -> "OffsetClock":
+        """A clock that reads `moment` now (in the past or the future) and runs on from there."""
+        if moment.tzinfo is None:
+            raise ValueError("OffsetClock needs a timezone-aware start time")
+        wall = source or SystemClock()
+        return cls(moment - wall.now(), source=wall)
+
+    @property
+    def offset(self) -> timedelta:
+        with self._lock:
+            return self._offset
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._source.now() + self._offset
+
+    def advance(self, delta: timedelta | None = None, **kwargs) -> datetime:
+        """Move forward by `delta` or by timedelta(**kwargs); returns the new time."""
+        step = delta if delta is not None else timedelta(**kwargs)
+        if step < timedelta(0):
+            raise ValueError("time only moves forward")
+        with self._lock:
+            self._offset += step
+            return self._source.now() + self._offset
 
 
 def utc_iso(moment: datetime) -> str:

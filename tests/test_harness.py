@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, Iterator, List
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from handlers.emulator import (
     decode_json_args,
     member_joined_event,
     member_left_event,
+    message_changed_event,
     message_event,
     new_ts,
     reaction_added_event,
@@ -568,6 +569,95 @@ def test_outage_storm_answers_5xx_without_json(slack: SlackEmulator, client: Web
 
 
 # ------------------------------------------------------------------ signing
+
+
+
+# ------------------------------------------------------- for the local workspace
+
+
+def test_subscribers_hear_every_answered_call_and_can_unsubscribe(slack: SlackEmulator, client: WebClient) -> None:
+    heard: List[Any] = []
+    unsubscribe = slack.subscribe(lambda call, status, body: heard.append((call.method, status, body.get("ok"))))
+    slack.subscribe(lambda call, status, body: 1 / 0)  # a broken listener never breaks the bot's call
+    client.chat_postMessage(channel="C1", text="hi")
+    WebhookClient(slack.response_url()).send(text="done")
+    slack.fail("chat.postMessage", "channel_not_found")
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C1", text="refused")
+    assert heard == [("chat.postMessage", 200, True), ("response_url", 200, True), ("chat.postMessage", 200, False)]
+    unsubscribe()
+    client.chat_postMessage(channel="C1", text="unheard")
+    assert len(heard) == 3
+
+
+def test_with_a_clock_message_ts_say_when_on_that_clock() -> None:
+    from bot.clock import FakeClock
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("UTC")))
+    with SlackEmulator(clock=clock) as slack:
+        slack.add_channel("C1", "general", creator="U1", members=["U1", "UBOT"])
+        client = WebClient(token="xoxb-test", base_url=slack.url)
+        first = client.chat_postMessage(channel="C1", text="at nine")["ts"]
+        second = client.chat_postMessage(channel="C1", text="same instant")["ts"]
+        clock.advance(hours=26)
+        typed = slack.add_message("C1", "U1", "a day later")
+    assert datetime.fromtimestamp(float(first), ZoneInfo("UTC")) == clock.now() - timedelta(hours=26)
+    assert float(first) < float(second) < float(typed)  # still unique and ordered within an instant
+    assert datetime.fromtimestamp(float(typed), ZoneInfo("UTC")) == clock.now()
+
+
+def test_people_edit_react_join_and_leave(slack: SlackEmulator) -> None:
+    ts = slack.add_message("C1", "U2", "helo")
+    slack.add_reaction("C1", ts, "eyes", "U1")
+    edited = slack.edit_message("C1", ts, "hello", "U2")
+    assert edited["text"] == "hello" and edited["edited"]["user"] == "U2"
+    assert slack.remove_reaction("C1", ts, "eyes", "U1") and not slack.remove_reaction("C1", ts, "eyes", "U1")
+    assert "reactions" not in slack.message("C1", ts)
+    join = slack.add_message("C1", "U9", "<@U9> has joined the channel", subtype="channel_join")
+    assert slack.join_channel("C1", "U9") and not slack.join_channel("C1", "U9")
+    assert slack.leave_channel("C1", "U9") and not slack.leave_channel("C1", "U9")
+    assert [m["ts"] for m in slack.history("C1")] == [ts, join] and slack.message("C1", join)["subtype"] == "channel_join"
+    assert slack.message("C1", "1.000001") is None
+    assert [u["id"] for u in slack.users()] == ["UBOT", "U1", "U2"] and slack.user("U1")["tz"] == "America/New_York"
+    assert [(c["id"], c["members"]) for c in slack.channels()] == [("C1", ["U1", "U2", "UBOT", "U3", "U4"])]
+
+
+def test_the_workspace_survives_export_and_load(slack: SlackEmulator, client: WebClient) -> None:
+    parent = client.chat_postMessage(channel="C1", text="question?")["ts"]
+    reply = slack.add_message("C1", "U2", "answer", thread_ts=parent)
+    slack.add_reaction("C1", reply, "white_check_mark", "U1")
+    client.chat_postMessage(channel="U2", text="a DM")
+    state = json.loads(json.dumps(slack.export_state()))  # JSON all the way, as it is saved
+    with SlackEmulator() as again:
+        again.load_state(state)
+        assert again.thread("C1", parent) == slack.thread("C1", parent)
+        assert again.messages("U2") == slack.messages("U2")
+        assert again.users() == slack.users() and again.channels() == slack.channels()
+        later = WebClient(token="xoxb-test", base_url=again.url).chat_postMessage(channel="C1", text="later")["ts"]
+        assert float(later) > float(reply)  # new ts come after everything loaded
+        with pytest.raises(ValueError):
+            again.load_state({"version": 0})
+
+
+def test_keep_calls_bounds_what_the_emulator_remembers() -> None:
+    with SlackEmulator(keep_calls=5) as slack:
+        client = WebClient(token="xoxb-test", base_url=slack.url)
+        for _ in range(23):
+            client.auth_test()
+        assert 5 <= len(slack.calls) <= 10
+
+
+def test_sender_lets_the_caller_choose_trigger_ids_response_urls_and_the_message(bolt: Dict[str, Any]) -> None:
+    sender: SlackSender = bolt["sender"]
+    message = {"type": "message", "ts": "1.000100", "user": "U1", "text": "hi", "blocks": []}
+    sender.block_action("a", "v", user_id="U1", channel_id="C1", message_ts="1.000100", message=message,
+                        trigger_id="T-1", response_url="http://127.0.0.1:1/hooks/x")
+    payload = sender.last_payload
+    assert (payload["trigger_id"], payload["response_url"], payload["message"]) == ("T-1", "http://127.0.0.1:1/hooks/x", message)
+    sender.message_shortcut("mark_as_answer", user_id="U1", channel_id="C1", message=message, trigger_id="T-2")
+    assert sender.last_payload["trigger_id"] == "T-2"
+    assert sender.trigger_id() != sender.trigger_id() and sender.response_url().startswith(sender.response_url_base or "https://hooks")
+    changed = message_changed_event("C1", {**message, "text": "hello"}, message)
+    assert (changed["subtype"], changed["message"]["text"], changed["previous_message"]["text"]) == ("message_changed", "hello", "hi")
 
 
 def test_sign_matches_slack_sdk_verifier() -> None:

@@ -1,5 +1,6 @@
 """Settings: modes, the environment over .env, and one clear line per mistake."""
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -77,12 +78,18 @@ def run_bot(tmp_path, **env):
                           capture_output=True, text=True, timeout=60)
 
 
-def test_python_m_bot_without_tokens_explains_and_exits_0(tmp_path):
-    done = run_bot(tmp_path)
-    assert done.returncode == 0
-    assert "no Slack settings were found" in done.stdout and "SLACK_BOT_TOKEN" in done.stdout
-    assert "Traceback" not in done.stdout + done.stderr
-    assert not (tmp_path / "data").exists()  # nothing to store without Slack: no stray ./data folder
+def test_python_m_bot_without_tokens_takes_the_local_workspaces_port_before_any_data(tmp_path):
+    """Without Slack, `python -m bot` serves the local workspace (tests/test_local_workspace.py runs
+    it); a taken PORT stops it with one line before it creates anything."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_bot(tmp_path, PORT=str(port))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == (f"steward: PORT {port} is already in use (another copy of the bot?); "
+                                   "stop that process or set PORT to a free port")
+    assert not (tmp_path / "data").exists()  # no stray ./data folder
 
 
 def test_python_m_bot_with_bad_setting_prints_one_line_and_exits_2(tmp_path):

@@ -1,8 +1,8 @@
 """Slack, played locally: a Web API emulator and a sender of signed Slack requests.
 
 The tests drive the real bot with these, the benchmark loads it with them, and a local
-workspace (the bot with no Slack, in a browser) will serve them; so they live in the installed
-package rather than under tests/.
+workspace (``handlers.local``: the bot with no Slack, in a browser) serves them; so they live in
+the installed package rather than under tests/.
 
 - ``web_api``: ``SlackEmulator``, an HTTP server that answers Web API calls from an in-memory
   workspace (users, channels, messages, reactions) and records every call; it can also be told
@@ -20,6 +20,7 @@ from .sender import (
     app_home_opened_event,
     member_joined_event,
     member_left_event,
+    message_changed_event,
     message_event,
     new_ts,
     reaction_added_event,
@@ -53,6 +54,7 @@ __all__ = [
     "decode_json_args",
     "member_joined_event",
     "member_left_event",
+    "message_changed_event",
     "message_event",
     "new_ts",
     "reaction_added_event",

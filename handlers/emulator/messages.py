@@ -145,6 +145,21 @@ class MessageStore:
                 return True
         return False
 
+    # ------------------------------------------------------------------ snapshot
+
+    def export(self) -> Dict[str, List[Message]]:
+        """Every stored message per channel, oldest first (copies, JSON-ready)."""
+        return {channel: copy.deepcopy(self._sorted(channel)) for channel in self._messages}
+
+    @classmethod
+    def imported(cls, exported: Dict[str, List[Message]]) -> "MessageStore":
+        """A store holding what ``export`` gave; threads are rebuilt as the messages are added."""
+        store = cls()
+        for channel, messages in exported.items():
+            for message in sorted(messages, key=lambda m: ts_micros(m["ts"])):
+                store.add(channel, message)
+        return store
+
     # ------------------------------------------------------------------ reading
 
     def get(self, channel: str, ts: str) -> Optional[Message]:

@@ -126,6 +126,25 @@ def message_event(
     return event
 
 
+def message_changed_event(
+    channel: str, message: Dict[str, Any], previous: Dict[str, Any], team: str = "T1"
+) -> Dict[str, Any]:
+    """Someone edited a message: Slack's ``message_changed``, with the message before and after."""
+    event_ts = new_ts()
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel,
+        "message": message,
+        "previous_message": previous,
+        "ts": event_ts,
+        "event_ts": event_ts,
+        "team": team,
+        "channel_type": _channel_type(channel),
+    }
+
+
 def member_joined_event(
     channel: str, user: str, team: str = "T1", inviter: Optional[str] = None
 ) -> Dict[str, Any]:
@@ -325,12 +344,18 @@ class SlackSender:
         message_ts: str,
         block_id: str = "b",
         thread_ts: Optional[str] = None,
+        message: Optional[Dict[str, Any]] = None,
+        trigger_id: Optional[str] = None,
+        response_url: Optional[str] = None,
         timestamp: Optional[int] = None,
         signature: Optional[str] = None,
     ) -> Response:
-        message: Dict[str, Any] = {"type": "message", "ts": message_ts}
-        if thread_ts:
-            message["thread_ts"] = thread_ts
+        """A button pressed on a message. ``message``: the whole message the button is on, as
+        Slack sends it (by default only its ts)."""
+        if message is None:
+            message = {"type": "message", "ts": message_ts}
+            if thread_ts:
+                message["thread_ts"] = thread_ts
         container: Dict[str, Any] = {
             "type": "message",
             "channel_id": channel_id,
@@ -357,8 +382,8 @@ class SlackSender:
                     "action_ts": new_ts(),
                 }
             ],
-            "trigger_id": self._trigger_id(),
-            "response_url": self._response_url("actions"),
+            "trigger_id": trigger_id or self._trigger_id(),
+            "response_url": response_url or self._response_url("actions"),
             "is_enterprise_install": False,
             "enterprise": None,
         }
@@ -371,6 +396,8 @@ class SlackSender:
         user_id: str,
         channel_id: str,
         message: Dict[str, Any],
+        trigger_id: Optional[str] = None,
+        response_url: Optional[str] = None,
         timestamp: Optional[int] = None,
         signature: Optional[str] = None,
     ) -> Response:
@@ -380,8 +407,8 @@ class SlackSender:
             "token": self.verification_token,
             "api_app_id": self.api_app_id,
             "action_ts": new_ts(),
-            "trigger_id": self._trigger_id(),
-            "response_url": self._response_url("actions"),
+            "trigger_id": trigger_id or self._trigger_id(),
+            "response_url": response_url or self._response_url("actions"),
             "message_ts": message.get("ts", ""),
             "message": message,
             "user": self._user(user_id),
@@ -399,6 +426,9 @@ class SlackSender:
         *,
         user_id: str,
         private_metadata: str = "",
+        view_id: Optional[str] = None,
+        blocks: Optional[List[Dict[str, Any]]] = None,
+        trigger_id: Optional[str] = None,
         timestamp: Optional[int] = None,
         signature: Optional[str] = None,
     ) -> Response:
@@ -409,14 +439,14 @@ class SlackSender:
             "user": self._user(user_id),
             "api_app_id": self.api_app_id,
             "token": self.verification_token,
-            "trigger_id": self._trigger_id(),
+            "trigger_id": trigger_id or self._trigger_id(),
             "view": {
-                "id": _new_id("V"),
+                "id": view_id or _new_id("V"),
                 "team_id": self.team_id,
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,
-                "blocks": [],
+                "blocks": blocks or [],
                 "state": {"values": values},
                 "hash": f"{int(time.time())}.hash",
                 "app_id": self.api_app_id,
@@ -479,6 +509,16 @@ class SlackSender:
 
     def _team(self) -> Dict[str, Any]:
         return {"id": self.team_id, "domain": self.team_domain}
+
+    def trigger_id(self) -> str:
+        """A fresh trigger_id, for a caller that wants to know which request a views.open
+        answers (the local workspace shows the modal to the member who acted)."""
+        return self._trigger_id()
+
+    def response_url(self, kind: str = "commands") -> str:
+        """A fresh response_url (under ``response_url_base`` when given), for a caller that wants
+        to know whose request a response_url post answers."""
+        return self._response_url(kind)
 
     def _trigger_id(self) -> str:
         return f"{next(_ids)}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex}"

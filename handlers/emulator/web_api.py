@@ -37,6 +37,21 @@ recorded as method ``"response_url"``: Bolt's ``respond()`` posts to the
 ``response_url`` of slash commands and actions, and the real
 hooks.slack.com is unreachable from tests.
 
+Also for the local workspace (``handlers.local``), which serves this same workspace
+to a browser:
+  * ``subscribe(listener)``: the listener hears of every answered call (after
+    the lock is released), so a page can be told when the bot posts.
+  * ``SlackEmulator(clock=...)``: message ts follow that clock instead of
+    counting up from ``first_ts``, so a ts says when the message was posted
+    on the workspace's (movable) clock, as it does on Slack.
+  * ``keep_calls``: remember only the most recent calls (a long-running
+    workspace would otherwise keep every call forever).
+  * ``export_state()`` / ``load_state()``: users, channels and messages as
+    JSON-ready data, so a workspace survives a restart.
+  * what people do besides posting: ``edit_message``, ``remove_reaction``,
+    ``join_channel`` / ``leave_channel``; and reads: ``users``, ``channels``,
+    ``message``, ``history``.
+
 Thread safety: one lock guards all state; the bot calls from several threads.
 """
 
@@ -227,6 +242,8 @@ class SlackEmulator:
         bot_name: str = "steward",
         first_ts: str = "1700000000.000100",
         strict_membership: bool = True,
+        clock: Optional[Any] = None,
+        keep_calls: Optional[int] = None,
     ) -> None:
         self.team_id = team_id
         self.team_domain = team_domain
@@ -235,6 +252,10 @@ class SlackEmulator:
         # Slack's rule: the bot must be in a channel to use it (conversations.join).
         # Off, it may use any channel the emulator knows.
         self.strict_membership = strict_membership
+        # Anything with now() -> aware datetime; None: ts count up from first_ts.
+        self._clock = clock
+        self._keep_calls = keep_calls
+        self._listeners: List[Callable[[Call, int, Body], None]] = []
         # One lock guards calls, scripts, storms and workspace state: handler
         # threads and the test thread touch all of them.
         self._lock = threading.RLock()
@@ -350,6 +371,39 @@ class SlackEmulator:
         with self._lock:
             return list(self._channels[channel_id].members)
 
+    def join_channel(self, channel_id: str, user_id: str) -> bool:
+        """``user_id`` joins a known channel; False if they were already in it."""
+        with self._lock:
+            members = self._channels[channel_id].members
+            if user_id in members:
+                return False
+            members.append(user_id)
+            return True
+
+    def leave_channel(self, channel_id: str, user_id: str) -> bool:
+        """``user_id`` leaves a known channel; False if they were not in it."""
+        with self._lock:
+            members = self._channels[channel_id].members
+            if user_id not in members:
+                return False
+            members.remove(user_id)
+            return True
+
+    def users(self) -> List[Dict[str, Any]]:
+        """Everyone in the workspace, the bot included, in the order they were added."""
+        with self._lock:
+            return [dict(vars(user)) for user in self._users.values()]
+
+    def user(self, user_id: str) -> Optional[Dict[str, Any]]:
+        with self._lock:
+            user = self._users.get(user_id)
+            return dict(vars(user)) if user else None
+
+    def channels(self) -> List[Dict[str, Any]]:
+        """Every channel (not DMs), with its members, in the order they were added."""
+        with self._lock:
+            return [{**vars(channel), "members": list(channel.members)} for channel in self._channels.values()]
+
     # ---------------------------------------------------------------- messages
 
     def add_message(
@@ -359,6 +413,7 @@ class SlackEmulator:
         text: str,
         ts: Optional[str] = None,
         thread_ts: Optional[str] = None,
+        subtype: Optional[str] = None,
     ) -> str:
         """Store a message ``user`` typed (as a test's message event says); returns its ts.
 
@@ -380,8 +435,34 @@ class SlackEmulator:
             }
             if thread_ts:
                 message["thread_ts"] = thread_ts
+            if subtype:  # e.g. "channel_join": what Slack shows when someone joins
+                message["subtype"] = subtype
             self._messages.add(_conversation_id(channel), message)
             return ts
+
+    def edit_message(self, channel: str, ts: str, text: str, user: str) -> Message:
+        """``user`` edits their message: new text, and Slack's ``edited`` mark; returns it.
+
+        KeyError if the message is unknown.
+        """
+        with self._lock:
+            changes: Message = {"text": text, "edited": {"user": user, "ts": self._new_ts()}}
+            return self._messages.update(_conversation_id(channel), ts, changes)
+
+    def remove_reaction(self, channel: str, ts: str, name: str, user: str) -> bool:
+        """Withdraw ``user``'s reaction (as a reaction_removed event says); False if none."""
+        with self._lock:
+            return self._messages.remove_reaction(_conversation_id(channel), ts, name, user)
+
+    def message(self, channel: str, ts: str) -> Optional[Message]:
+        """One message as Slack would return it (thread fields included), or None."""
+        with self._lock:
+            return self._messages.get(_conversation_id(channel), ts)
+
+    def history(self, channel: str) -> List[Message]:
+        """What a Slack client lists in ``channel``: messages that are not replies, oldest first."""
+        with self._lock:
+            return self._messages.top_level(_conversation_id(channel))
 
     def add_reaction(self, channel: str, ts: str, name: str, user: str) -> None:
         """Record that ``user`` reacted with ``name`` (as a reaction_added event says).
@@ -468,6 +549,63 @@ class SlackEmulator:
         with self._lock:
             self._calls.clear()
 
+    # ------------------------------------------------------------ subscribers
+
+    def subscribe(self, listener: Callable[[Call, int, Body], None]) -> Callable[[], None]:
+        """Call ``listener(call, status, body)`` after each answered request; returns an unsubscribe.
+
+        Listeners run on the request's thread once the lock is released, so they may read the
+        workspace; the bot's call waits for them, so they should be quick. A listener that raises
+        is ignored for that call (the bot still gets its answer).
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+        return unsubscribe
+
+    def _notify(self, call: Call, status: int, body: Body) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(call, status, body)
+            except Exception:  # a page's bookkeeping must never break the bot's call
+                pass
+
+    # ---------------------------------------------------------------- snapshot
+
+    STATE_VERSION: ClassVar[int] = 1
+
+    def export_state(self) -> Dict[str, Any]:
+        """Users, channels and messages (reactions and edits included), JSON-ready.
+
+        Recorded calls, scripts and storms are not state of the workspace and are left out.
+        """
+        with self._lock:
+            return {
+                "version": self.STATE_VERSION,
+                "users": [dict(vars(user)) for user in self._users.values()],
+                "channels": [{**vars(c), "members": list(c.members)} for c in self._channels.values()],
+                "group_dms": sorted(self._group_dms),
+                "messages": self._messages.export(),
+                "next_ts": micros_ts(self._next_ts_micros),
+            }
+
+    def load_state(self, state: Dict[str, Any]) -> None:
+        """Replace the workspace with one ``export_state()`` gave. ValueError if unusable."""
+        if not isinstance(state, dict) or state.get("version") != self.STATE_VERSION:
+            raise ValueError("not a workspace this emulator exported")
+        with self._lock:
+            self._users = {u["id"]: _User(**u) for u in state["users"]}
+            self._channels = {c["id"]: _Channel(**c) for c in state["channels"]}
+            self._group_dms = set(state.get("group_dms", []))
+            self._messages = MessageStore.imported(state["messages"])
+            self._next_ts_micros = max(self._next_ts_micros, ts_micros(state["next_ts"]))
+
     # ------------------------------------------------------- scripted responses
 
     def add_response(
@@ -548,10 +686,23 @@ class SlackEmulator:
     def _handle(
         self, method: str, args: Args, token: Optional[str], path: str = ""
     ) -> Answer:
+        recorded: List[Call] = []
+        answer = self._answer(method, args, token, path, recorded)
+        if self._listeners and recorded:
+            self._notify(recorded[0], answer[0], answer[1])
+        return answer
+
+    def _answer(
+        self, method: str, args: Args, token: Optional[str], path: str, recorded: List[Call]
+    ) -> Answer:
         with self._lock:
 
             def record(outcome: str) -> None:
-                self._calls.append(Call(method, args, token, time.time(), path, outcome))
+                call = Call(method, args, token, time.time(), path, outcome)
+                recorded.append(call)
+                self._calls.append(call)
+                if self._keep_calls is not None and len(self._calls) > 2 * self._keep_calls:
+                    del self._calls[: len(self._calls) - self._keep_calls]
 
             storm = self._active_storm(method)
             if storm is not None:
@@ -573,8 +724,12 @@ class SlackEmulator:
     # --------------------------------------------------------------- helpers
 
     def _new_ts(self) -> str:
-        """The next message ts: strictly after every ts the workspace has seen."""
+        """The next message ts: strictly after every ts the workspace has seen (and, with a
+        clock, no earlier than its now)."""
         with self._lock:
+            if self._clock is not None:
+                now = int(self._clock.now().timestamp() * 1_000_000)
+                self._next_ts_micros = max(self._next_ts_micros, now)
             value = self._next_ts_micros
             self._next_ts_micros += 100
         ts_taken(value)  # so a test's next new_ts() can't reuse it

@@ -3,7 +3,8 @@
 The Slack adapter (`handlers/slack_api.py`) implements them with the Web API; a local workspace or
 a Teams adapter implements them too, and the core does not change.
 
-- `Directory`: who people are (bot? admin? time zone?) and who created a channel.
+- `Directory`: who people are (bot? admin? time zone?), who created a channel, and a message's
+  permanent link.
 - `Messenger`: the only way the core posts. It takes a `Post` (where, what, and an idempotency key)
   and queues it durably; the outbox (`bot.outbox`) is the implementation.
 - `Transport`: how the outbox's delivery worker hands one post to the platform.
@@ -30,6 +31,7 @@ class Directory(Protocol):
     def person(self, team_id: str, user_id: str) -> Person: ...
     def channel_creator(self, team_id: str, channel_id: str) -> str | None: ...
     def bot_user_id(self, team_id: str) -> str: ...
+    def permalink(self, team_id: str, channel_id: str, message_id: str) -> str: ...
 
 
 class PlatformError(RuntimeError):

@@ -1,8 +1,9 @@
 """The Slack Web API side of the adapter, over one WebClient: the `Directory` port (who people
 are) and the outbox's `Transport` (posting one message).
 
-Answers that rarely change (a person's time zone, a channel's creator, the bot's own id) are
-cached for an hour so a busy channel does not spend Slack's rate limits on them.
+Answers that rarely change (a person's time zone, a channel's creator, the bot's own id, a
+message's permalink) are cached for an hour so a busy channel does not spend Slack's rate limits
+on them.
 """
 from __future__ import annotations
 
@@ -88,6 +89,10 @@ class SlackDirectory:
 
     def bot_user_id(self, team_id: str) -> str:
         return self._cached(("bot", team_id), lambda: self._call("auth_test")["user_id"])
+
+    def permalink(self, team_id: str, channel_id: str, message_id: str) -> str:
+        return self._cached(("permalink", team_id, channel_id, message_id),
+                            lambda: self._call("chat_getPermalink", channel=channel_id, message_ts=message_id)["permalink"])
 
 
 class SlackTransport:

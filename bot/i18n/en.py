@@ -147,6 +147,23 @@ MESSAGES = {
     "recognition.kudos.one": "received {n} kudos",
     "recognition.kudos.many": "received {n} kudos",
     # --- reminders
+    "help.member.reminders": "`/community reminders off|on` — whether I may send you what you missed after a while away; owners: `exclude|include @user`",
+    "reminders.header": "Hi {user}, here is what happened in {group} while you were away.",
+    "reminders.threads_header": "**Lively threads**",
+    "reminders.thread": "• {link} in a thread started by {author}",
+    "reminders.replies.one": "{n} reply",
+    "reminders.replies.many": "{n} replies",
+    "reminders.questions_header": "**Open questions you may know about**",
+    "reminders.question": "• {summary} — asked by {asker} ({link})",
+    "reminders.question_link": "answer in the thread",
+    "reminders.why": "You get this after {after} without activity in {group}, at most once every {every}.",
+    "reminders.days.one": "{n} day",
+    "reminders.days.many": "{n} days",
+    "reminders.opt_out_button": "No more reminders",
+    "reminders.opted_out": "You will get no more reminders about {group}. `/community reminders on` there to change your mind.",
+    "reminders.opted_in": "You may get a reminder about {group} again after a while away.",
+    "reminders.excluded": "No reminders about {group} for {users}.",
+    "reminders.included": "{users} may get reminders about {group} again.",
     # --- owner digest
     # --- prompts
 }

@@ -147,6 +147,23 @@ MESSAGES = {
     "recognition.kudos.one": "a reçu {n} kudos",
     "recognition.kudos.many": "a reçu {n} kudos",
     # --- reminders
+    "help.member.reminders": "`/community reminders off|on` — recevoir ou non ce que vous avez manqué après une absence ; propriétaires : `exclude|include @personne`",
+    "reminders.header": "Bonjour {user}, voici ce qui s'est passé dans {group} pendant votre absence.",
+    "reminders.threads_header": "**Fils animés**",
+    "reminders.thread": "• {link} dans un fil lancé par {author}",
+    "reminders.replies.one": "{n} réponse",
+    "reminders.replies.many": "{n} réponses",
+    "reminders.questions_header": "**Questions ouvertes sur vos sujets**",
+    "reminders.question": "• {summary} — posée par {asker} ({link})",
+    "reminders.question_link": "répondre dans le fil",
+    "reminders.why": "Vous recevez ce message après {after} sans activité dans {group}, au plus un par période de {every}.",
+    "reminders.days.one": "{n} jour",
+    "reminders.days.many": "{n} jours",
+    "reminders.opt_out_button": "Plus de rappels",
+    "reminders.opted_out": "Vous ne recevrez plus de rappels pour {group}. `/community reminders on` dans le groupe pour changer d'avis.",
+    "reminders.opted_in": "Vous pourrez de nouveau recevoir un rappel pour {group} après une absence.",
+    "reminders.excluded": "Plus de rappels pour {group} à {users}.",
+    "reminders.included": "Rappels pour {group} de nouveau possibles pour {users}.",
     # --- owner digest
     # --- prompts
 }

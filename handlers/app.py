@@ -26,6 +26,7 @@ from bot.ports import PlatformError
 from bot.settings import Settings
 
 from . import commands, home, questions, recognition
+from . import reminders
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
 
@@ -90,6 +91,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # recognition
         recognition,
         # reminders
+        reminders,
         # owner digest
         # prompts
     )

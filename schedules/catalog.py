@@ -7,6 +7,7 @@ from . import maintenance, questions
 # recognition
 from . import recognition
 # reminders
+from . import reminders
 # owner digest
 # prompts
 
@@ -18,6 +19,7 @@ def all_sweeps(core) -> list:
         # recognition
         *recognition.sweeps(core),
         # reminders
+        *reminders.sweeps(core),
         # owner digest
         # prompts
     ]

@@ -87,6 +87,9 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.recognition = RecognitionService(store, activity, directory, outbox)
     recognition_commands.install(core.commands, core)
     # reminders
+    from .reminders import ReminderService, commands as reminder_commands  # here: this block is the duty's place
+    core.reminders = ReminderService(store, clock, groups, activity, questions, experts, directory, outbox)
+    reminder_commands.install(core.commands, core)
     # owner digest
     from .digest import DigestService  # imported here, beside its lines, so sibling duties merge cleanly
     from .digest import commands as digest_commands

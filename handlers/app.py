@@ -25,7 +25,7 @@ from bot.inbox import Inbox
 from bot.ports import PlatformError
 from bot.settings import Settings
 
-from . import commands, digest, home, questions, recognition
+from . import commands, digest, home, questions, recognition, reminders
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
 
@@ -90,6 +90,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # recognition
         recognition,
         # reminders
+        reminders,
         # owner digest
         digest,
         # prompts

@@ -1,8 +1,9 @@
 """The Slack Web API side of the adapter, over one WebClient: the `Directory` port (who people
 are) and the outbox's `Transport` (posting one message).
 
-Answers that rarely change (a person's time zone, a channel's creator, the bot's own id) are
-cached for an hour so a busy channel does not spend Slack's rate limits on them.
+Answers that rarely change (a person's time zone, a channel's creator, the bot's own id, a
+message's permalink) are cached for an hour so a busy channel does not spend Slack's rate limits
+on them.
 """
 from __future__ import annotations
 

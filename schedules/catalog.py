@@ -7,6 +7,7 @@ from . import maintenance, questions
 # recognition
 from . import recognition
 # reminders
+from . import reminders
 # owner digest
 from . import digest
 # prompts
@@ -20,6 +21,7 @@ def all_sweeps(core) -> list:
         # recognition
         *recognition.sweeps(core),
         # reminders
+        *reminders.sweeps(core),
         # owner digest
         *digest.sweeps(core),
         # prompts

@@ -189,6 +189,7 @@ class _User:
     is_admin: bool
     is_owner: bool
     team_id: str
+    deleted: bool = False
 
 
 @dataclass
@@ -341,11 +342,13 @@ class SlackEmulator:
         is_admin: bool = False,
         is_owner: bool = False,
         team_id: str = "T1",
+        deleted: bool = False,
     ) -> None:
+        """A user; ``deleted`` is a deactivated account (users.info answers ``deleted: true``)."""
         ZoneInfo(tz)  # fail at set-up time, not inside a request, on a bad tz
         with self._lock:
             self._users[user_id] = _User(
-                user_id, name or user_id.lower(), tz, is_bot, is_admin, is_owner, team_id
+                user_id, name or user_id.lower(), tz, is_bot, is_admin, is_owner, team_id, deleted
             )
 
     def add_channel(
@@ -789,7 +792,7 @@ class SlackEmulator:
                 "team_id": user.team_id,
                 "name": user.name,
                 "real_name": user.name,
-                "deleted": False,
+                "deleted": user.deleted,
                 "tz": user.tz,
                 "tz_label": now.tzname(),
                 "tz_offset": int(offset.total_seconds()) if offset else 0,

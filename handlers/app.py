@@ -64,14 +64,6 @@ def build_slack_app(settings: Settings, core: Core, inbox: Inbox, client: WebCli
         else:
             log.error("request failed: %s", error, exc_info=error)
 
-    @app.middleware
-    def resolve_group(context, body, next):
-        """The managed group of an interactive request's channel, for its listener (None: not
-        managed). Events are resolved when applied, so their ack never waits for the store."""
-        if body.get("type") != "event_callback" and context.get("channel_id") and context.get("team_id"):
-            context["group"] = core.groups.get(context["team_id"], context["channel_id"])
-        next()
-
     register_listeners(app, core, inbox)
     return app
 
@@ -110,10 +102,15 @@ def _ack_now(ack) -> None:
 
 
 def _on_interactive_lane(core: Core, listener, needs_group: bool):
-    """The lazy part of an interactive listener: the group check and a clear answer on failure."""
+    """The lazy part of every interactive listener, in one place: the managed group of the
+    request's channel (None: not managed), the group check, and a clear answer on failure. The
+    group is looked up here, after the ack, so neither an ack nor an event pays for it (a Bolt
+    middleware would run, and cost, on every request)."""
     def run(body, context, respond, client):
-        group = context.get("group")
+        group = None
         try:
+            if context.get("channel_id") and context.get("team_id"):
+                group = core.groups.get(context["team_id"], context["channel_id"])
             if needs_group and group is None:
                 respond(text=render(t("en", "not_managed")), response_type="ephemeral")
                 return

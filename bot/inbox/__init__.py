@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 import zlib
 from pathlib import Path
 from typing import Callable
@@ -29,6 +30,7 @@ from .journal import Entry, Journal
 
 log = logging.getLogger(__name__)
 Applier = Callable[[Entry], None]
+HANDOFF_PAUSE = 0.001  # seconds
 NOT_JOURNALLED = 0  # the seq of an event queued without the journal (journal seqs start at 1)
 
 
@@ -84,6 +86,10 @@ class Inbox:
             entry = lane_queue.get()
             if entry is None:
                 return
+            if lane_queue.empty():
+                # Woken by a lone event whose request is still being answered: step aside for a
+                # moment (releasing the GIL) so the 200 goes out first. Under a backlog, no pause.
+                time.sleep(HANDOFF_PAUSE)
             try:
                 if entry.seq != NOT_JOURNALLED:
                     self.journal.wait_durable(entry.seq)

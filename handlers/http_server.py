@@ -31,6 +31,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from waitress import create_server, wasyncore
 
+from .acks import answering
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -87,7 +89,25 @@ class SlackRequestGate:
         # Bolt reads the body again from wsgi.input, so hand it a fresh stream of what we read.
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        return self.bolt(environ, start_response)
+        with answering() as answer:
+            writes: list[Callable[[bytes], Any]] = []
+
+            def start(status: str, headers: list, *exc_info) -> Callable[[bytes], Any]:
+                writes.append(start_response(status, headers, *exc_info))
+                return writes[-1]
+            chunks = self.bolt(environ, start)
+            if not answer.callbacks:
+                return chunks  # nothing waits for the answer: the server writes it as usual
+            # Work waits for the answer (an event's lane): write the answer here, through the
+            # server's write callable, which returns once the bytes are sent or queued for sending
+            # (PEP 3333), so that work starts after it. An iterable's close() would not do: waitress
+            # sends the headers of an empty body (Bolt's event ack) only after calling it.
+            try:
+                writes[-1](b"".join(chunks))
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
+            return []
 
     def _admit(self, environ: dict) -> bytes:
         """The raw body of a request fit for Bolt, or `Rejected`."""

@@ -3,7 +3,8 @@
 `accept_event` is the Bolt listener of every event type that changes something. It runs before the
 acknowledgement (`process_before_response=True`), checks the few fields the appliers need (an
 event without them is ignored quietly, as Slack may send shapes we do not use), and hands the
-event to the core's `Inbox`, which syncs it to the journal. `apply_event` runs later, on the
+event to the core's `Inbox`, which syncs it to the journal; the inbox wakes the event's lane only
+once the front door has sent the 200 (`handlers.acks`). `apply_event` runs later, on the
 inbox's lane for the event's channel, and calls the duty module that owns the event type.
 
 Journalled (kept through any crash once acked): joins and leaves (a welcome), thread replies (they
@@ -28,6 +29,7 @@ from typing import Callable
 from bot.inbox.journal import Entry
 
 from . import activity, prompts, questions, welcome
+from .acks import after_ack
 
 log = logging.getLogger(__name__)
 PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
@@ -72,7 +74,7 @@ def accept_event(body: dict, context, inbox) -> None:
         return
     team_id = body.get("team_id") or event.get("team") or context.get("team_id") or ""
     event_id = body.get("event_id") or f"local:{uuid.uuid4()}"
-    if not inbox.accept(event_id, lane, {"team_id": team_id, "event": event}, durable=journalled):
+    if not inbox.accept(event_id, lane, {"team_id": team_id, "event": event}, durable=journalled, after_ack=after_ack):
         log.debug("event %s was already journalled (a redelivery)", event_id)
 
 

@@ -28,6 +28,7 @@ from bot.store import Store, open_store
 from schedules import StewardScheduler
 from schedules.catalog import all_sweeps
 
+from .acks import answering
 from .app import build_slack_app
 from .inbox import apply_event
 from .slack_api import SlackDirectory, SlackTransport, build_delivery_client, build_web_client
@@ -119,9 +120,15 @@ class Steward:
 
     def socket_mode_handler(self):
         """Socket Mode over Bolt's built-in adapter, opened through the app's WebClient, so
-        `SLACK_API_URL` applies here too. Acks go back after the listener, as in HTTP mode."""
+        `SLACK_API_URL` applies here too. Acks go back after the listener, as in HTTP mode, and
+        what waits for the ack (an event's lane) runs after it, as in HTTP mode."""
         from slack_bolt.adapter.socket_mode import SocketModeHandler
-        return SocketModeHandler(self.app, self.settings.app_token, web_client=self.app.client)
+
+        class AnsweringSocketModeHandler(SocketModeHandler):
+            def handle(self, client, req) -> None:
+                with answering():  # Bolt's handle sends the ack before it returns
+                    super().handle(client, req)
+        return AnsweringSocketModeHandler(self.app, self.settings.app_token, web_client=self.app.client)
 
     def run_socket_mode(self) -> None:
         self.socket_mode_handler().start()

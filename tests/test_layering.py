@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Modules of the adapter and the scheduler that serve every duty rather than being one.
-SHARED_HANDLERS = {"__init__", "app", "blocks", "mrkdwn", "runtime", "slack_api", "http_server", "emulator", "local"}
+SHARED_HANDLERS = {"__init__", "acks", "app", "blocks", "mrkdwn", "runtime", "slack_api", "http_server", "emulator", "local"}
 SHARED_SCHEDULES = {"__init__", "catalog", "maintenance"}
 SLACK_MARKUP = re.compile(r"<[@#!][A-Za-z]|(?<![\w:]):[a-z_+]+:(?![\w:])")
 

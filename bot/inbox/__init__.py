@@ -15,14 +15,19 @@ writes what it buffers (`checkpoint`, the store's flush: activity counters), the
 applied before it began are marked done. So an event whose counters a crash lost is still in the
 journal and is applied again, and one whose counters were written is not (and if it were, the
 counters' once-per-event ids would keep it from counting twice): exactly once in effect.
+
+A lane is woken only once the event's acknowledgement is out: the adapter passes `after_ack`, its
+way to run a callback after the platform has its answer, and `accept` wakes the lane through it.
+The entry is queued at once, in journal order, so a lane already busy takes it in turn; but an
+idle lane's thread is not woken while the request thread still has the answer to send, so applying
+an event never competes with (and never delays) its own acknowledgement.
 """
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-import time
 import zlib
+from collections import deque
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +35,7 @@ from .journal import Entry, Journal
 
 log = logging.getLogger(__name__)
 Applier = Callable[[Entry], None]
-HANDOFF_PAUSE = 0.001  # seconds
+AfterAck = Callable[[Callable[[], None]], None]  # runs a callback once the acknowledgement is sent
 NOT_JOURNALLED = 0  # the seq of an event queued without the journal (journal seqs start at 1)
 
 
@@ -41,7 +46,7 @@ class Inbox:
         self.apply = apply
         self.checkpoint = checkpoint
         self.checkpoint_every = checkpoint_every
-        self._queues = [queue.Queue() for _ in range(workers)]
+        self._lanes = [_Lane() for _ in range(workers)]
         self._threads: list[threading.Thread] = []
         self._busy = 0
         self._idle = threading.Condition()
@@ -55,8 +60,8 @@ class Inbox:
         waiting = self.journal.open()
         for entry in waiting:
             self._enqueue(entry)
-        for index, lane_queue in enumerate(self._queues):
-            thread = threading.Thread(target=self._work, args=(lane_queue,), name=f"inbox-{index}", daemon=True)
+        for index, lane in enumerate(self._lanes):
+            thread = threading.Thread(target=self._work, args=(lane,), name=f"inbox-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
         self._checkpointer = threading.Thread(target=self._checkpoint_periodically, name="inbox-checkpoint", daemon=True)
@@ -65,31 +70,36 @@ class Inbox:
             log.info("replaying %d event(s) acknowledged before the last stop", len(waiting))
         return len(waiting)
 
-    def accept(self, event_id: str, lane: str, event: dict, *, durable: bool = True) -> bool:
+    def accept(self, event_id: str, lane: str, event: dict, *, durable: bool = True,
+               after_ack: AfterAck | None = None) -> bool:
         """Journal the event (on disk when this returns); False for a redelivered event id.
 
         `durable=False` is for events that only feed buffered counters (chatter): they are queued in
         their lane, in order with the rest, without a sync; a crash before the next checkpoint loses
-        their counts (the counter window), and a redelivery is counted once by the counters' ids."""
-        if not durable:
-            self._enqueue(Entry(NOT_JOURNALLED, event_id, lane, event))
-            return True
-        return self.journal.append(event_id, lane, event, on_sequenced=self._enqueue) is not None
+        their counts (the counter window), and a redelivery is counted once by the counters' ids.
 
-    def _enqueue(self, entry: Entry) -> None:
+        `after_ack(callback)`: the adapter runs `callback` once the acknowledgement is sent (see the
+        module docstring); without it the lane is woken at once."""
+        chosen = self._lanes[zlib.crc32(lane.encode()) % len(self._lanes)]
+        try:
+            if not durable:
+                self._enqueue(Entry(NOT_JOURNALLED, event_id, lane, event), wake=False)
+                return True
+            return self.journal.append(event_id, lane, event,
+                                       on_sequenced=lambda entry: self._enqueue(entry, wake=False)) is not None
+        finally:  # even when the journal refused: an entry it numbered is queued and must not sleep there
+            (after_ack or _at_once)(chosen.wake)
+
+    def _enqueue(self, entry: Entry, wake: bool = True) -> None:
         with self._idle:
             self._busy += 1
-        self._queues[zlib.crc32(entry.lane.encode()) % len(self._queues)].put(entry)
+        self._lanes[zlib.crc32(entry.lane.encode()) % len(self._lanes)].put(entry, wake)
 
-    def _work(self, lane_queue: queue.Queue) -> None:
+    def _work(self, lane: "_Lane") -> None:
         while True:
-            entry = lane_queue.get()
+            entry = lane.take()
             if entry is None:
                 return
-            if lane_queue.empty():
-                # Woken by a lone event whose request is still being answered: step aside for a
-                # moment (releasing the GIL) so the 200 goes out first. Under a backlog, no pause.
-                time.sleep(HANDOFF_PAUSE)
             try:
                 if entry.seq != NOT_JOURNALLED:
                     self.journal.wait_durable(entry.seq)
@@ -141,8 +151,8 @@ class Inbox:
     def close(self, timeout: float = 10.0) -> None:
         """Finish what is queued (what is not finished is replayed at the next start)."""
         self.wait_idle(timeout)
-        for lane_queue in self._queues:
-            lane_queue.put(None)
+        for lane in self._lanes:
+            lane.put(None)
         for thread in self._threads:
             thread.join(timeout=1)
         self._stopping.set()
@@ -150,3 +160,35 @@ class Inbox:
             self._checkpointer.join(timeout=10)  # a checkpoint in progress writes its "done" lines first
         self.checkpoint_now()
         self.journal.close()
+
+
+class _Lane:
+    """One lane's queue: entries in order; its thread is woken by `wake` (or `put(..., wake=True)`).
+
+    Queued without a wake, an entry waits for the lane's next wake, unless the lane's thread is
+    already running: it takes every queued entry before it sleeps, so no entry can be left behind
+    by a wake that came while the thread was busy."""
+
+    def __init__(self):
+        self._entries: deque[Entry | None] = deque()
+        self._ready = threading.Condition(threading.Lock())
+
+    def put(self, entry: Entry | None, wake: bool = True) -> None:
+        with self._ready:
+            self._entries.append(entry)
+            if wake:
+                self._ready.notify()
+
+    def wake(self) -> None:
+        with self._ready:
+            self._ready.notify()
+
+    def take(self) -> Entry | None:
+        with self._ready:
+            while not self._entries:
+                self._ready.wait()
+            return self._entries.popleft()
+
+
+def _at_once(callback: Callable[[], None]) -> None:
+    callback()

@@ -2,12 +2,17 @@
 
 CASES is module-level so other code (benchmarks, tuning scripts) can import
 it. Each entry is (message text as Slack delivers it, does it ask a question).
+CASES is the part the rules are tuned on; HELD_OUT (tests/question_detection_heldout.py) is the
+part they were not written against, reported separately.
 """
+
+import hashlib
 
 import pytest
 
 from bot.questions import detection
 from handlers.mrkdwn import to_plain
+from tests.question_detection_heldout import HELD_OUT
 
 
 # The core reads plain text; the Slack adapter turns what Slack delivers into it. These cases are
@@ -249,6 +254,20 @@ CASES = [
     ("Quoi de neuf sur le ticket de la paie ?", True),
     ("How cool is the new office, has anyone been there yet?", True),
     ("Can you believe the invoice portal is still down? Anyone know who to call", True),
+    # Found while writing the rules above, kept so that they stay fixed.
+    ("Help needed with the VPN config on Ubuntu", True),
+    ("SOS Excel : ma formule RECHERCHEV renvoie #N/A", True),
+    ("Je cherche un tuto pour configurer Docker sur Windows", True),
+    ("SSO issue: can't log into Grafana", True),
+    ("Problème d'impression : l'imprimante du 2e affiche 'offline'", True),
+    ("Your feedback on the RFC is welcome until Friday.", False),
+    ("We're looking for a new office in Lyon, more news soon.", False),
+    ("Bug triage: every Tuesday at 10, in the Everest room.", False),
+    ("Issue 42: add dark mode to the dashboard", False),
+    ("Build broken: fix incoming", False),
+    ("Help: type /community help for the list of commands", False),
+    ("Not sure if you saw it, but the all-hands moved to 3pm.", False),
+    ("Des retours sur la démo : très positifs, merci à tous.", False),
 ]
 
 
@@ -257,26 +276,73 @@ def test_case(text, expected):
     assert looks_like_question(text) is expected
 
 
-def test_precision_and_recall():
-    tp = fp = fn = 0
-    for text, expected in CASES:
+def scores(table) -> dict:
+    counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    for text, expected in table:
         got = looks_like_question(text)
-        tp += got and expected
-        fp += got and not expected
-        fn += expected and not got
+        counts[("t" if got == expected else "f") + ("p" if got else "n")] += 1
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    print(f"\nquestion detection: precision={precision:.3f} recall={recall:.3f} "
-          f"on {len(CASES)} sentences")
-    assert precision >= 0.95
-    assert recall >= 0.95
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "n": len(table), **counts}
 
 
-def test_table_is_balanced():
+def report(name: str, s: dict) -> str:
+    return (f"{name}: precision={s['precision']:.3f} recall={s['recall']:.3f} f1={s['f1']:.3f} "
+            f"on {s['n']} sentences (tp={s['tp']} fp={s['fp']} fn={s['fn']} tn={s['tn']})")
+
+
+def test_precision_and_recall_on_the_tuned_part():
+    # The rules were written against CASES: anything short of every sentence right is a regression.
+    s = scores(CASES)
+    print("\nquestion detection, " + report("tuned part", s))
+    assert (s["precision"], s["recall"]) == (1.0, 1.0)
+
+
+# The held-out part measured F1 0.295 (P 0.391, R 0.237) with the detector of before issue 9, and
+# F1 0.946 (P 0.972, R 0.921; 3 questions missed, 1 false alarm) the first time it was run after
+# the rules were written. The floor leaves room for a sentence or two, not for a regression.
+HELD_OUT_F1_FLOOR = 0.90
+HELD_OUT_DIGEST = "819ce61c7ef595f741f0b57aec19638af431983111cf18eda87cffff625b435f"
+
+
+def test_precision_and_recall_on_the_held_out_part():
+    # Sentences the rules were not written against (see tests/question_detection_heldout.py): a
+    # wrong one there is a finding, not a failing case; only the overall figure has a floor.
+    s = scores(HELD_OUT)
+    print("\nquestion detection, " + report("held-out part", s))
+    assert s["f1"] >= HELD_OUT_F1_FLOOR
+
+
+def test_the_held_out_part_is_the_one_committed_before_the_rules():
+    # Editing it silently would make its figure meaningless: change this digest only together with
+    # a note of why, and never to fit the rules (move such a sentence to CASES instead).
+    digest = hashlib.sha256(repr(HELD_OUT).encode("utf-8")).hexdigest()
+    assert digest == HELD_OUT_DIGEST
+
+
+@pytest.mark.parametrize("table", [CASES, HELD_OUT], ids=["tuned", "held-out"])
+def test_table_is_balanced(table):
     # Keeps the table honest: both classes well represented.
-    positives = sum(1 for _, expected in CASES if expected)
-    assert len(CASES) >= 70
-    assert 0.4 <= positives / len(CASES) <= 0.6
+    positives = sum(1 for _, expected in table if expected)
+    assert len(table) >= 70
+    assert 0.4 <= positives / len(table) <= 0.6
+
+
+def test_the_tuned_part_has_the_issue_9_sentences():
+    # At least 60 sentences written for issue 9 (asking with no question form, "?" asking nothing),
+    # at least half of them questions.
+    first = next(i for i, (text, _) in enumerate(CASES) if text.startswith("Souci : le proxy"))
+    new = CASES[first:]
+    assert len(new) >= 60 and sum(1 for _, expected in new if expected) >= len(new) / 2
+
+
+def test_quoted_spans_and_patterns_are_kept_in_the_summary():
+    assert question_summary("Has anyone read “Why We Sleep”? Worth it") == (
+        "Has anyone read “Why We Sleep”?")
+    assert question_summary("Pourquoi le pattern \\d+? ne matche rien dans Grafana ?") == (
+        "Pourquoi le pattern \\d+? ne matche rien dans Grafana ?")
 
 
 def test_summary_skips_greeting_and_markup():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .sentences import Sentence, match_any
+from .sentences import Phrases, Sentence, match_any
 
 _COLON = re.compile(r":(?!\d)")  # a title's colon, not the one in "10:30"
 
@@ -57,7 +57,7 @@ _SOMEONE_FR_STRONG = {"sait", "saurait", "connait", "aurait", "pourrait", "saura
 _ANYONE_EN = {"anyone", "anybody"}
 _ANYONE_NOT_ASKING = {"who", "that", "with", "in", "on", "at", "from", "can't", "interested"}
 
-_STRONG_PHRASES = [
+_STRONG_PHRASES = Phrases([
     ("i", "have", "a", "question"), ("i've", "got", "a", "question"), ("i", "got", "a", "question"),
     ("j'ai", "une", "question"), ("j'ai", "une", "petite", "question"),
     ("quick", "question"), ("small", "question"), ("dumb", "question"), ("silly", "question"),
@@ -67,8 +67,8 @@ _STRONG_PHRASES = [
     ("is", "it", "possible"), ("is", "there"), ("are", "there"),
     ("do", "you", "know"), ("does", "anyone"), ("does", "anybody"), ("has", "anyone"),
     ("did", "anyone"),
-]
-_WEAK_PHRASES = [
+])
+_WEAK_PHRASES = Phrases([
     ("any", "idea"), ("any", "ideas"), ("any", "thoughts"), ("any", "tips"), ("any", "advice"),
     ("any", "recommendations"), ("any", "suggestions"), ("any", "pointers"), ("any", "update"),
     ("wondering",), ("i'm", "wondering"), ("i", "was", "wondering"), ("just", "wondering"),
@@ -81,7 +81,7 @@ _WEAK_PHRASES = [
     ("j'aimerais", "savoir"), ("je", "voudrais", "savoir"), ("je", "cherche", "a", "savoir"),
     ("tu", "sais"), ("vous", "savez"), ("tu", "connais"), ("vous", "connaissez"),
     ("c'est", "quoi"), ("c'est", "possible"), ("c'est", "normal"),
-]
+])
 # "Question about X:" / "Une question sur X" announce a question; "A question
 # came up in the retro" does not, hence the list of words that may follow.
 _QUESTION_NOUN_FOLLOWERS = {"about", "for", "on", "regarding", "re", "sur", "pour",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from .forms import _HEADLINE_WORDS, _INSTRUCTIONS, NONE, STRONG, WEAK
-from .sentences import Sentence, match_any
+from .sentences import Phrases, Sentence, match_any
 
 _COLON = re.compile(r":(?!\d)")
 
@@ -69,30 +69,49 @@ _HIRING = {"hiring", "recrute", "recrutons", "recrutement", "cdi", "cdd", "postu
 _PROBLEM = {"issue", "issues", "problem", "problems", "blocker", "blocked", "blocking", "bug",
             "bugs", "help", "urgent", "stuck", "trouble", "sos", "weird", "strange", "odd",
             "broken", "souci", "soucis", "probleme", "problemes", "bloquant", "bloque", "bloquee",
-            "blocage", "galere", "urgence", "aide", "d'aide", "secours", "bizarre", "etrange"}
+            "blocage", "galere", "urgence", "aide", "d'aide", "l'aide", "secours", "bizarre", "etrange"}
 # Words that make the title news rather than a problem: it is gone, known, or not one.
 _TITLE_VETO = {"no", "not", "zero", "pas", "aucun", "aucune", "sans", "fixed", "resolved",
                "solved", "closed", "known", "removed", "gone", "fix", "workaround", "update",
                "fyi", "post-mortem", "postmortem", "resolu", "resolue", "corrige", "corrigee",
                "regle", "reglee", "clos", "close", "connu", "connue", "leve", "levee", "termine",
-               "contournement", "solution", "rex", "retex", "center", "centre", "desk", "page",
-               "docs", "doc", "channel", "canal"}
+               "contournement", "solution", "rex", "retex"}
 _BODY_VETO = _INSTRUCTIONS | {"please", "pls", "merci", "veuillez", "pensez", "n'oubliez",
                               "type", "tapez"}
 
 
+_PROBLEM_ADJECTIVES = {"weird", "strange", "odd", "bizarre", "etrange", "urgent", "sos"}
+# What may follow the problem word in its title: "Souci avec Outlook", "Issue with SSO", "Besoin
+# d'aide". Anything else makes it a modifier of another noun: "Bug triage:", "Issue 42:".
+_AFTER_PROBLEM = {"with", "on", "in", "for", "of", "about", "when", "while", "since", "re",
+                  "again", "here", "wanted", "needed", "please", "avec", "de", "du", "des", "sur",
+                  "dans", "pour", "au", "aux", "a", "en", "depuis", "chez", "lors", "quand",
+                  "encore", "ici", "svp", "one", "thing"}
+_AUTHOR_ON_IT = {"investigating", "fixing", "incoming"}
+
+
+def _names_problem(title: list[str]) -> bool:
+    for i, w in enumerate(title[:4]):
+        if w in _PROBLEM:
+            nxt = title[i + 1] if i + 1 < len(title) else ""
+            if (not nxt or nxt in _AFTER_PROBLEM or nxt in _PROBLEM or nxt.startswith("d'")
+                    or w in _PROBLEM_ADJECTIVES):
+                return True
+    return False
+
+
 def _problem_title(s: Sentence) -> int:
     """ "Souci : le proxy refuse…" — a short title naming a problem, then a colon."""
-    base = s.starts[s.core]
-    colon = _COLON.search(s.text, base)
+    colon = _COLON.search(s.text, s.starts[s.core])
     if colon is None:
         return NONE
     n = sum(1 for start in s.starts[s.core:] if start < colon.start())
     title, body = s.rest[:n], s.rest[n:]
-    if not 1 <= n <= 8 or _PROBLEM.isdisjoint(title[:4]) or not _TITLE_VETO.isdisjoint(title):
+    if not 1 <= n <= 8 or not _names_problem(title) or not _TITLE_VETO.isdisjoint(title):
         return NONE
-    if body and (body[0] in _BODY_VETO or not _HEADLINE_WORDS.isdisjoint(body)):
-        return NONE
+    if body and (body[0] in _BODY_VETO or not _HEADLINE_WORDS.isdisjoint(body)
+                 or not _AUTHOR_ON_IT.isdisjoint(body)):
+        return NONE                     # "Urgent: please update…", "Outage: fix incoming"
     return STRONG
 
 
@@ -113,7 +132,12 @@ _ARTICLES = {"a", "an", "some", "one", "un", "une", "des", "d'un", "d'une", "que
 _WHO_NOUNS = {"person", "hand", "volunteer", "expert", "reviewer", "pair", "buddy", "mentor",
               "partner", "helper", "specialist", "personne", "personnes", "volontaire", "experte",
               "coup", "relecteur", "relectrice", "binome", "referent", "referente", "conseil",
-              "specialiste", "connaisseur", "connaisseuse", "aide", "main", "review", "relecture"}
+              "specialiste", "connaisseur", "connaisseuse", "aide", "main", "review", "relecture",
+              "contact", "interlocuteur", "interlocutrice",
+              # Things people ask each other for: "je cherche un tuto pour…"
+              "tuto", "tutoriel", "tutorial", "doc", "documentation", "guide", "lien", "link",
+              "template", "modele", "outil", "tool", "way", "moyen", "solution", "alternative",
+              "book", "livre", "resource", "ressource", "exemple", "example"}
 
 
 def _search(words: list[str]) -> int:
@@ -142,7 +166,7 @@ def _search(words: list[str]) -> int:
 
 # --- An indirect question ----------------------------------------------------
 
-_WONDERING = [
+_WONDERING = Phrases([
     ("i", "was", "wondering"), ("i'm", "wondering"), ("i", "am", "wondering"), ("wondering",),
     ("just", "wondering"), ("was", "wondering"), ("i", "wonder"), ("i", "wondered"),
     ("curious",), ("i'm", "curious"), ("i", "am", "curious"), ("just", "curious"),
@@ -162,10 +186,10 @@ _WONDERING = [
     ("je", "serais", "curieuse", "de", "savoir"), ("une", "idee"), ("des", "idees"),
     ("j'essaie", "de", "comprendre"), ("j'essaye", "de", "comprendre"),
     ("je", "cherche", "a", "comprendre"),
-]
+])
 # Not knowing asks only with "if" or a "wh-" word before an infinitive ("not sure who to ask",
 # "je ne sais pas à qui m'adresser"); "I don't know who wrote this" is a statement.
-_NOT_KNOWING = [
+_NOT_KNOWING = Phrases([
     ("not", "sure"), ("i'm", "not", "sure"), ("i", "am", "not", "sure"), ("unsure",),
     ("i'm", "unsure"), ("i", "don't", "know"), ("i", "dont", "know"), ("i", "do", "not", "know"),
     ("no", "idea"), ("i", "have", "no", "idea"), ("i've", "no", "idea"),
@@ -173,7 +197,7 @@ _NOT_KNOWING = [
     ("je", "ne", "sais", "pas", "trop"), ("je", "sais", "pas", "trop"), ("aucune", "idee"),
     ("je", "ne", "suis", "pas", "sur"), ("je", "suis", "pas", "sur"), ("pas", "sur"),
     ("je", "ne", "suis", "pas", "sure"), ("je", "suis", "pas", "sure"), ("pas", "sure"),
-]
+])
 _IF = {"if", "whether", "si", "s'il", "s'ils"}
 _WH = {"how", "why", "who", "what", "where", "when", "which", "whom", "whose", "what's", "who's",
        "where's", "how's", "comment", "pourquoi", "qui", "quel", "quelle", "quels", "quelles",
@@ -219,8 +243,8 @@ def _indirect(words: list[str]) -> int:
 _ASKING_DETERMINERS = {"any", "some", "your", "other", "des", "vos", "votre", "tes", "ton", "ta",
                        "quelques", "un", "une", "d'autres"}
 _ADVICE = {"advice", "tips", "tip", "recommendations", "recommendation", "recs", "suggestions",
-           "suggestion", "pointers", "thoughts", "ideas", "input", "opinions", "opinion",
-           "guidance", "hints", "feedback", "experience", "experiences", "conseil", "conseils",
+           "suggestion", "pointers", "thoughts", "ideas", "opinions", "opinion",
+           "guidance", "hints", "experience", "experiences", "conseil", "conseils",
            "recommandation", "recommandations", "reco", "recos", "retour", "retours", "avis",
            "idee", "idees", "piste", "pistes", "astuce", "astuces", "tuyau", "tuyaux", "retex",
            "lumieres"}
@@ -231,19 +255,19 @@ _ABOUT = {"on", "for", "about", "regarding", "re", "with", "around", "to", "pour
           "concernant", "de", "a", "au", "aux", "avec", "quant", "autour"}
 _WELCOME = {"welcome", "appreciated", "wanted", "needed", "bienvenus", "bienvenues", "bienvenue",
             "apprecies", "appreciees"}
-_APPRECIATE = [
+_APPRECIATE = Phrases([
     ("would", "appreciate"), ("i'd", "appreciate"), ("i", "would", "appreciate"),
     ("we'd", "appreciate"), ("je", "suis", "preneur"), ("je", "suis", "preneuse"), ("preneur",),
     ("preneuse",), ("on", "est", "preneurs"), ("open", "to"), ("je", "prends"),
-]
+])
 _HELP_NOUNS = _ADVICE | {"help", "aide", "hand", "coup", "d'aide", "review"}
-_BEST_WAY = [
+_BEST_WAY = Phrases([
     ("best", "way"), ("the", "best", "way"), ("easiest", "way"), ("the", "easiest", "way"),
     ("recommended", "way"), ("the", "recommended", "way"), ("right", "way"),
     ("the", "right", "way"), ("simplest", "way"), ("meilleure", "facon"),
     ("la", "meilleure", "facon"), ("meilleur", "moyen"), ("le", "meilleur", "moyen"),
     ("la", "bonne", "facon"), ("bonne", "facon"), ("le", "plus", "simple"),
-]
+])
 
 
 def _advice_noun_at(s: Sentence, words: list[str], i: int) -> int:
@@ -269,8 +293,8 @@ def _advice(s: Sentence) -> int:
         return _advice_noun_at(s, words, 1)
     if first in _BARE_ADVICE:
         return min(_advice_noun_at(s, words, 0), WEAK)
-    if first in _ADVICE and len(words) > 1 and words[1] in _WELCOME:
-        return STRONG                                   # "Suggestions welcome for…"
+    if first in _HELP_NOUNS and len(words) > 1 and words[1] in _WELCOME:
+        return STRONG                                   # "Suggestions welcome", "Help needed"
     n = match_any(words, 0, _APPRECIATE)
     if n:
         return STRONG if not _HELP_NOUNS.isdisjoint(words[n:n + 3]) else NONE

@@ -20,7 +20,7 @@ been there yet?") gives the sentence an addressee and something to answer: then 
 from __future__ import annotations
 
 from .forms import _FR_EXCLAMATIONS, NONE, opening
-from .sentences import Sentence, match_any
+from .sentences import Phrases, Sentence, match_any
 
 _PRAISE_EN = {"cool", "great", "awesome", "amazing", "nice", "neat", "sweet", "fun", "crazy",
               "wild", "lucky", "cute", "beautiful", "exciting", "insane", "epic", "brilliant",
@@ -36,7 +36,7 @@ _PRAISE = _PRAISE_EN | _PRAISE_FR
 _INTENSIFIERS = {"just", "so", "really", "truly", "trop", "vraiment", "super", "juste", "quand",
                  "meme", "tellement", "si"}
 
-_FORMULAS = [
+_FORMULAS = Phrases([
     ("guess", "what"), ("who", "knew"), ("who", "would", "have", "thought"),
     ("who", "would've", "thought"), ("who", "would", "have", "guessed"),
     ("who", "would've", "guessed"), ("can", "you", "believe"), ("could", "you", "believe"),
@@ -55,8 +55,8 @@ _FORMULAS = [
     ("tu", "te", "rends", "compte"), ("vous", "imaginez"), ("tu", "imagines"),
     ("comment", "ne", "pas"), ("comment", "resister"), ("pourquoi", "se", "priver"),
     ("que", "du", "bonheur"), ("on", "n'est", "pas", "bien"), ("on", "est", "pas", "bien"),
-]
-_FIRST_WORDS = {phrase[0] for phrase in _FORMULAS} | {
+])
+_FIRST_WORDS = _FORMULAS.first_words | {
     "how", "who", "qui", "isn't", "aren't", "wasn't", "ain't", "n'est-ce", "c'est", "c'etait",
     "ce", "il", "elle", "ils", "elles", "ca", "quel", "quelle", "quels", "quelles"}
 

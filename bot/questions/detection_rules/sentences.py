@@ -59,11 +59,16 @@ def _blank_symbols(text: str) -> str:
 
     Character for character, so that a masked line and the line as typed stay aligned.
     """
-    text = "".join(
-        " " if unicodedata.category(c) in ("So", "Sk", "Cf", "Co") or c == "\ufe0f" else c
-        for c in text
-    )
+    text = _NON_ASCII.sub(_blank_symbol, text.replace("^", " ").replace("`", " "))
     return _EMOTICON.sub(lambda m: " " * len(m.group()), text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")  # "^" and "`" are the only ASCII symbols (Sk)
+
+
+def _blank_symbol(match: re.Match) -> str:
+    c = match.group()
+    return " " if unicodedata.category(c) in ("So", "Sk", "Cf", "Co") or c == "\ufe0f" else c
 
 
 def clean_lines(text: str) -> list[tuple[str, str]]:
@@ -155,29 +160,42 @@ def split(text: str) -> list[Sentence]:
     return out
 
 
+class Phrases:
+    """Word sequences looked up by their first word: every sentence is tried against them."""
+
+    def __init__(self, phrases):
+        by_first: dict[str, list[list[str]]] = {}
+        for phrase in phrases:
+            by_first.setdefault(phrase[0], []).append(list(phrase))
+        self._by_first = {w: sorted(ps, key=len, reverse=True) for w, ps in by_first.items()}
+        self.first_words = frozenset(self._by_first)
+
+    def match(self, words: list[str], at: int = 0) -> int:
+        """Length of the longest phrase found at words[at:], 0 if none."""
+        for phrase in self._by_first.get(words[at], ()) if at < len(words) else ():
+            if words[at:at + len(phrase)] == phrase:
+                return len(phrase)
+        return 0
+
+
+def match_any(words: list[str], at: int, phrases: Phrases) -> int:
+    """Length of the longest phrase found at words[at:], 0 if none."""
+    return phrases.match(words, at)
+
+
 # --- Greetings ---------------------------------------------------------------
 
-_GREETINGS = [
+_GREETINGS = Phrases([
     ("good", "morning"), ("good", "afternoon"), ("good", "evening"),
     ("hi",), ("hello",), ("hey",), ("heya",), ("hiya",), ("yo",), ("morning",), ("gm",),
     ("bonjour",), ("bonsoir",), ("salut",), ("coucou",), ("hello",), ("re",), ("hola",),
-]
-_AUDIENCES = [
+])
+_AUDIENCES = Phrases([
     ("tout", "le", "monde"), ("a", "tous"), ("a", "toutes"), ("a", "tous", "et", "toutes"),
     ("la", "team"), ("l'equipe",), ("les", "amis"), ("les", "gens"), ("the", "team"),
     ("all",), ("everyone",), ("everybody",), ("team",), ("folks",), ("guys",), ("there",),
     ("y'all",), ("people",), ("friends",), ("tous",), ("la", "compagnie"),
-]
-
-
-def match_any(words: list[str], at: int, phrases) -> int:
-    """Length of the longest phrase found at words[at:], 0 if none."""
-    best = 0
-    for phrase in phrases:
-        n = len(phrase)
-        if n > best and tuple(words[at:at + n]) == phrase:
-            best = n
-    return best
+])
 
 
 def _skip_greetings(words: list[str]) -> int:

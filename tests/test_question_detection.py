@@ -162,6 +162,7 @@ CASES = [
     ("J'ai un souci avec la paie :\nmon virement de mars n'est pas arrivé", True),
     ("Bloqué : impossible de merger ma PR, le check SonarQube reste en attente.", True),
     ("Issue with SSO: Okta loops back to the login page on Firefox.", True),
+    ("Galère avec la VM de dev : plus de place sur le disque et je ne sais pas quoi supprimer", True),
     ("Souci réglé : le proxy accepte de nouveau les connexions.", False),
     ("Known issue: exports are slow on Monday mornings, a fix ships next week.", False),
     ("Pas de souci : je prends la relève sur l'astreinte ce week-end.", False),
@@ -179,6 +180,7 @@ CASES = [
     ("Looking for a volunteer to help me carry the demo kit to room 4 at noon", True),
     ("Nous cherchons quelqu'un de l'équipe juridique pour valider une clause de contrat.", True),
     ("Seeking help with a flaky Cypress test on the checkout page", True),
+    ("Looking for advice on moving our Postgres from RDS to Aurora.", True),
     ("On recrute ! Nous cherchons quelqu'un pour renforcer l'équipe data, CDI à Lyon.", False),
     ("Looking forward to the demo on Friday.", False),
     ("We're hiring: looking for someone to lead the platform team, apply on the careers page.",
@@ -194,6 +196,8 @@ CASES = [
     ("Je ne sais pas à qui demander pour avoir une licence Adobe.", True),
     ("Not sure who to ask about the new travel policy.", True),
     ("Je suis curieux de savoir comment les autres équipes gèrent les revues de code.", True),
+    ("Trying to figure out why the nightly export is empty since Sunday.", True),
+    ("J'aimerais savoir si les tickets resto sont crédités avant ou après la paie.", True),
     ("I wonder why we didn't do this sooner, the new pipeline is twice as fast!", False),
     ("Je me demandais où était passée la doc : elle a été déplacée dans Confluence, c'est réglé.",
      False),
@@ -226,6 +230,9 @@ CASES = [
     ("Has anyone read “Why We Sleep”? Worth it", True),
     ("Est-ce que quelqu'un a reçu un mail « Votre compte est-il à jour ? » ce matin", True),
     ("What does “DRI” mean in the on-call doc?", True),
+    ("Reçu ce matin un mail avec pour objet « Votre colis est-il bien arrivé ? »", False),
+    ("New poll in #random: \"Pineapple on pizza?\"", False),
+    ("Our talk for DevFest got accepted: “Do you really need Kubernetes?”", False),
     # A "?" inside code or a pattern.
     ("Made the trailing slash optional in the route: /api/v1/users/? now matches both.", False),
     ("Le pattern ^(https?://)?example\\.com$ accepte maintenant les URL sans schéma.", False),
@@ -372,3 +379,28 @@ def test_summary_of_statement_is_first_sentence():
 def test_summary_of_empty_message():
     assert question_summary("") == ""
     assert question_summary(":tada:") == ""
+
+
+# --- Through the running bot: Slack event in, expert asked (or nobody) -----------------------------
+
+def test_a_problem_title_with_no_question_mark_reaches_the_expert(group):
+    group.run("UALICE", "expertise add kubernetes, deployment")
+    ts = group.say("UDAN", "Blocker: the kubernetes deployment on staging won't start since the "
+                           "last merge")
+    assert group.core.questions.get("T1", "C1", ts)["summary"] == (
+        "Blocker: the kubernetes deployment on staging won't start since the last merge")
+    group.advance(minutes=30)
+    [ping] = group.slack.wait_for("chat.postMessage", where=lambda p: p.get("thread_ts") == ts)
+    assert ping["text"].startswith("<@UALICE> — could you help <@UDAN> with this question?")
+
+
+@pytest.mark.parametrize("text", [
+    "Our talk for DevFest got accepted: “Do you really need Kubernetes?”",
+    "Made the trailing slash optional in the route: /api/v1/users/? now matches both.",
+    "Quoi de mieux qu'un vendredi sans incident ?",
+])
+def test_a_question_mark_that_asks_nothing_is_not_tracked(group, text):
+    ts = group.say("UDAN", text)
+    group.advance(minutes=30)
+    assert group.core.questions.get("T1", "C1", ts) is None
+    assert [p for p in group.posts("C1") if p.get("thread_ts") == ts] == []

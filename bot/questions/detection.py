@@ -53,7 +53,7 @@ from __future__ import annotations
 import re
 
 from .detection_rules import requests, rhetoric
-from .detection_rules.forms import _INSTRUCTIONS, NONE, STRONG, WEAK, is_headline, opening
+from .detection_rules.forms import INSTRUCTIONS, NONE, STRONG, WEAK, is_headline, opening
 from .detection_rules.sentences import Sentence, split
 
 __all__ = ["looks_like_question", "question_summary"]
@@ -68,22 +68,7 @@ def _is_hook(s: Sentence, nxt: Sentence | None, thread: bool) -> bool:
     if thread:
         return True
     first = nxt.rest[0].split("-")[0]
-    return first in _INSTRUCTIONS and opening(s) == NONE
-
-
-def _last_clause(s: Sentence) -> Sentence | None:
-    """The words after the sentence's last comma, as a sentence of their own.
-
-    Chat questions often come after the context: "Le VPN est down, une idée",
-    "I can't log in, anyone else".
-    """
-    cut = s.text.rfind(",")
-    if cut < 0:
-        return None
-    first = next((i for i, start in enumerate(s.starts) if start > cut), None)
-    if first is None or first < s.core or len(s.words) - first < 2:
-        return None
-    return s.clause(first)
+    return first in INSTRUCTIONS and opening(s) == NONE
 
 
 def _asks(s: Sentence, nxt: Sentence | None, thread: bool, context: requests.Context) -> bool:
@@ -94,7 +79,7 @@ def _asks(s: Sentence, nxt: Sentence | None, thread: bool, context: requests.Con
     if ending == "!" or not s.rest:
         return False
     strength = max(opening(s), requests.opening(s, context))
-    clause = _last_clause(s)
+    clause = s.last_clause()
     if clause is not None:
         # Capped at weak: after a comma, "does the job" is more often an
         # elliptic statement than a question. A request after a comma is not

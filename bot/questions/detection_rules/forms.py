@@ -38,16 +38,16 @@ _DETERMINERS = {"the", "this", "that", "these", "those", "my", "our", "your", "t
 _EN_HEADLINE_SUBJECTS = {"i", "we", "you", "they", "i'm", "we're", "we've", "i've", "you'll",
                          "you're", "i'd", "we'd"}
 _SUBORDINATORS = {"when", "where", "while", "whenever", "wherever", "once"}
-_HEADLINE_WORDS = {"thread", "guide", "tutorial", "tips", "recap", "lessons", "learned",
-                   "announcement", "rex", "retour", "fil", "howto", "how-to", "checklist"}
+HEADLINE_WORDS = {"thread", "guide", "tutorial", "tips", "recap", "lessons", "learned",
+                  "announcement", "rex", "retour", "fil", "howto", "how-to", "checklist"}
 _FR_SUBJECTS = {"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ca", "c'est",
                 "cela"}
 _FR_FIRST_PERSON = {"je", "on", "nous"}
 _FR_COMPOUND_AUX = {"a", "ai", "avons", "avait", "avions", "est", "sommes", "suis", "etait",
                     "etions"}
-_FR_EXCLAMATIONS = {"galere", "plaisir", "bonheur", "journee", "semaine", "chance", "dommage",
-                    "horreur", "merveille", "soulagement", "honte", "aventure", "bazar",
-                    "surprise", "joie", "equipe", "talent", "boulot"}
+FR_EXCLAMATIONS = {"galere", "plaisir", "bonheur", "journee", "semaine", "chance", "dommage",
+                   "horreur", "merveille", "soulagement", "honte", "aventure", "bazar",
+                   "surprise", "joie", "equipe", "talent", "boulot"}
 _FR_INVERSION = re.compile(r"^[a-z]+-(?:t-)?(?:tu|on|il|elle|ils|elles|je)$")
 _FR_STRONG_VOUS = {"savez-vous", "avez-vous", "auriez-vous", "connaissez-vous",
                    "pourriez-vous", "sauriez-vous", "pouvez-vous", "voulez-vous",
@@ -87,7 +87,7 @@ _WEAK_PHRASES = Phrases([
 _QUESTION_NOUN_FOLLOWERS = {"about", "for", "on", "regarding", "re", "sur", "pour",
                             "concernant", "a", "de", "du", "rapide"}
 # First words of the instruction that follows an announcement's hook.
-_INSTRUCTIONS = {
+INSTRUCTIONS = {
     "ask", "try", "join", "check", "contact", "ping", "reach", "see", "read", "head", "come",
     "grab", "sign", "register", "visit", "drop", "click", "follow", "email", "dm", "message",
     "post", "book", "bring", "find", "here's", "here", "learn", "meet", "swing", "reply",
@@ -187,7 +187,7 @@ def _fr_wh(s: Sentence) -> int:
         return NONE                                    # Comment nous avons migré
     if first == "quand" and second in _FR_SUBJECTS:
         return NONE                                    # Quand tu auras fini, ...
-    if first.startswith("quel") and second in _FR_EXCLAMATIONS:
+    if first.startswith("quel") and second in FR_EXCLAMATIONS:
         return NONE                                    # Quelle galère
     if first in ("que", "quoi") and second not in ("faire", "dire", "penser", "choisir"):
         return NONE                                    # "Que du bonheur !"; "Que faire si..." asks
@@ -257,6 +257,6 @@ def _fr_in_situ(s: Sentence) -> bool:
 def is_headline(s: Sentence, thread: bool) -> bool:
     """A title-like line: a thread marker, a colon, or words like "guide"."""
     return (thread or _COLON.search(s.after_core()) is not None
-            or bool(_HEADLINE_WORDS.intersection(s.rest)))
+            or bool(HEADLINE_WORDS.intersection(s.rest)))
 
 

@@ -4,8 +4,9 @@ Four kinds, each read from the sentence's first words (after greetings), French 
 
 * a problem title: a short title naming a problem, then a colon ("Souci : le proxy refuse…",
   "Blocker: staging won't start", "J'ai un souci avec la paie :" + the next line);
-* a search for someone: a search verb, then a person or help ("On recherche une personne qui
-  maîtrise…", "Looking for someone familiar with…", "Besoin d'un coup de main sur…");
+* a search for someone: a search verb, then a person, help or a pointer ("On recherche une
+  personne qui maîtrise…", "Looking for someone familiar with…", "Besoin d'un coup de main
+  sur…", "Je cherche un tuto pour…");
 * an indirect question: a frame of wondering or not knowing, then what is wondered ("Je me
   demandais si…", "Curious whether anyone has…", "Not sure who to ask about…");
 * a request for advice: "any"/"des"/"vos" + an advice word + what it is about ("Des conseils
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from .forms import _HEADLINE_WORDS, _INSTRUCTIONS, NONE, STRONG, WEAK
+from .forms import HEADLINE_WORDS, INSTRUCTIONS, NONE, STRONG, WEAK
 from .sentences import Phrases, Sentence, match_any
 
 _COLON = re.compile(r":(?!\d)")
@@ -69,14 +70,15 @@ _HIRING = {"hiring", "recrute", "recrutons", "recrutement", "cdi", "cdd", "postu
 _PROBLEM = {"issue", "issues", "problem", "problems", "blocker", "blocked", "blocking", "bug",
             "bugs", "help", "urgent", "stuck", "trouble", "sos", "weird", "strange", "odd",
             "broken", "souci", "soucis", "probleme", "problemes", "bloquant", "bloque", "bloquee",
-            "blocage", "galere", "urgence", "aide", "d'aide", "l'aide", "secours", "bizarre", "etrange"}
+            "blocage", "galere", "urgence", "aide", "d'aide", "l'aide", "secours", "bizarre",
+            "etrange"}
 # Words that make the title news rather than a problem: it is gone, known, or not one.
 _TITLE_VETO = {"no", "not", "zero", "pas", "aucun", "aucune", "sans", "fixed", "resolved",
                "solved", "closed", "known", "removed", "gone", "fix", "workaround", "update",
                "fyi", "post-mortem", "postmortem", "resolu", "resolue", "corrige", "corrigee",
                "regle", "reglee", "clos", "close", "connu", "connue", "leve", "levee", "termine",
                "contournement", "solution", "rex", "retex"}
-_BODY_VETO = _INSTRUCTIONS | {"please", "pls", "merci", "veuillez", "pensez", "n'oubliez",
+_BODY_VETO = INSTRUCTIONS | {"please", "pls", "merci", "veuillez", "pensez", "n'oubliez",
                               "type", "tapez"}
 
 
@@ -109,7 +111,7 @@ def _problem_title(s: Sentence) -> int:
     title, body = s.rest[:n], s.rest[n:]
     if not 1 <= n <= 8 or not _names_problem(title) or not _TITLE_VETO.isdisjoint(title):
         return NONE
-    if body and (body[0] in _BODY_VETO or not _HEADLINE_WORDS.isdisjoint(body)
+    if body and (body[0] in _BODY_VETO or not HEADLINE_WORDS.isdisjoint(body)
                  or not _AUTHOR_ON_IT.isdisjoint(body)):
         return NONE                     # "Urgent: please update…", "Outage: fix incoming"
     return STRONG
@@ -171,7 +173,8 @@ _WONDERING = Phrases([
     ("just", "wondering"), ("was", "wondering"), ("i", "wonder"), ("i", "wondered"),
     ("curious",), ("i'm", "curious"), ("i", "am", "curious"), ("just", "curious"),
     ("curious", "to", "know"), ("curious", "to", "hear"), ("i'd", "like", "to", "know"),
-    ("i", "would", "like", "to", "know"), ("i'd", "love", "to", "know"), ("i", "want", "to", "know"),
+    ("i", "would", "like", "to", "know"), ("i'd", "love", "to", "know"),
+    ("i", "want", "to", "know"),
     ("i'd", "be", "curious", "to", "know"), ("i'd", "be", "curious", "to", "hear"),
     ("i'd", "love", "to", "hear"), ("i'd", "like", "to", "hear"), ("i", "need", "to", "know"),
     ("trying", "to", "figure", "out"), ("i'm", "trying", "to", "figure", "out"),
@@ -180,8 +183,9 @@ _WONDERING = Phrases([
     ("je", "me", "demande"), ("je", "me", "demandais"), ("on", "se", "demande"),
     ("on", "se", "demandait"), ("je", "me", "posais", "la", "question"),
     ("je", "voudrais", "savoir"), ("je", "voulais", "savoir"), ("j'aimerais", "savoir"),
-    ("j'aimerais", "bien", "savoir"), ("j'aurais", "aime", "savoir"), ("je", "cherche", "a", "savoir"),
-    ("curieux", "de", "savoir"), ("curieuse", "de", "savoir"), ("je", "suis", "curieux", "de", "savoir"),
+    ("j'aimerais", "bien", "savoir"), ("j'aurais", "aime", "savoir"),
+    ("je", "cherche", "a", "savoir"), ("curieux", "de", "savoir"), ("curieuse", "de", "savoir"),
+    ("je", "suis", "curieux", "de", "savoir"),
     ("je", "suis", "curieuse", "de", "savoir"), ("je", "serais", "curieux", "de", "savoir"),
     ("je", "serais", "curieuse", "de", "savoir"), ("une", "idee"), ("des", "idees"),
     ("j'essaie", "de", "comprendre"), ("j'essaye", "de", "comprendre"),

@@ -19,7 +19,7 @@ been there yet?") gives the sentence an addressee and something to answer: then 
 
 from __future__ import annotations
 
-from .forms import _FR_EXCLAMATIONS, NONE, opening
+from .forms import FR_EXCLAMATIONS, NONE, opening
 from .sentences import Phrases, Sentence, match_any
 
 _PRAISE_EN = {"cool", "great", "awesome", "amazing", "nice", "neat", "sweet", "fun", "crazy",
@@ -93,7 +93,7 @@ def _rhetorical_opening(words: list[str]) -> bool:
         verb = second[2:] if second.startswith("n'") else words[2] if second == "ne" else ""
         return verb in _LIKING_FR
     if first.startswith("quel"):
-        return second in _FR_EXCLAMATIONS               # quelle journée, non ?
+        return second in FR_EXCLAMATIONS               # quelle journée, non ?
     if first in ("isn't", "aren't", "wasn't", "ain't"):
         return second in ("it", "that", "this", "they") and _praise_after(words, 2)
     if first in _FR_NEG_SUBJECTS and "pas" in words[1:4]:
@@ -105,10 +105,5 @@ def is_rhetorical(s: Sentence) -> bool:
     words = s.rest
     if len(words) < 2 or not _rhetorical_opening(words):
         return False
-    cut = s.text.rfind(",")
-    if cut < 0:
-        return True
-    first = next((i for i, start in enumerate(s.starts) if start > cut), None)
-    if first is None or first <= s.core or len(s.words) - first < 2:
-        return True
-    return opening(s.clause(first)) == NONE
+    clause = s.last_clause()
+    return clause is None or opening(clause) == NONE

@@ -36,7 +36,8 @@ _WITH_QMARK = re.compile(r"\S*\?\S*")
 # like a path, joins snake_case, opens a group "(?:", or the "?" is glued to what follows
 # ("colou?r", "?."); not to an emoticon ("Anyone?:)").
 # "$" is left out: "C'est 20$?" is a price.
-_PATTERN_TOKEN = re.compile(r"[\\^*+\[\]{}|=<>]|^\.?/|/\?|[^\W_]_[^\W_]|\(\?|\?(?:[\w=(\[]|\.(?!\.))")
+_PATTERN_TOKEN = re.compile(r"[\\^*+\[\]{}|=<>]|^\.?/|/\?|[^\W_]_[^\W_]|\(\?"
+                            r"|\?(?:[\w=(\[]|\.(?!\.))")
 
 
 def _mask_span(text: str, start: int, end: int) -> str:
@@ -54,6 +55,14 @@ def mask(line: str) -> str:
     return line
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")  # "^" and "`" are the only ASCII symbols (Sk)
+
+
+def _blank_symbol(match: re.Match) -> str:
+    c = match.group()
+    return " " if unicodedata.category(c) in ("So", "Sk", "Cf", "Co") or c == "\ufe0f" else c
+
+
 def _blank_symbols(text: str) -> str:
     """Blank out pictographic emoji, skin tones, joiners, variation selectors and emoticons.
 
@@ -61,14 +70,6 @@ def _blank_symbols(text: str) -> str:
     """
     text = _NON_ASCII.sub(_blank_symbol, text.replace("^", " ").replace("`", " "))
     return _EMOTICON.sub(lambda m: " " * len(m.group()), text)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")  # "^" and "`" are the only ASCII symbols (Sk)
-
-
-def _blank_symbol(match: re.Match) -> str:
-    c = match.group()
-    return " " if unicodedata.category(c) in ("So", "Sk", "Cf", "Co") or c == "\ufe0f" else c
 
 
 def clean_lines(text: str) -> list[tuple[str, str]]:
@@ -125,8 +126,18 @@ class Sentence:
             return ""
         return (self.shown if shown else self.text)[self.starts[self.core]:]
 
-    def clause(self, first: int) -> Sentence:
-        """The words from ``first`` on, as a sentence of their own."""
+    def last_clause(self) -> Sentence | None:
+        """The words after the sentence's last comma (two at least), as a sentence of their own.
+
+        Chat questions often come after the context: "Le VPN est down, une idée",
+        "I can't log in, anyone else".
+        """
+        cut = self.text.rfind(",")
+        if cut < 0:
+            return None
+        first = next((i for i, start in enumerate(self.starts) if start > cut), None)
+        if first is None or first < self.core or len(self.words) - first < 2:
+            return None
         offset = self.starts[first]
         return Sentence(text=self.text[offset:], shown=self.shown[offset:],
                         words=self.words[first:], originals=self.originals[first:],

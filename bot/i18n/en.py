@@ -226,4 +226,24 @@ MESSAGES = {
     "prompts.no_replies": "no replies yet",
     "prompts.replies.one": "{n} reply, from {people}",
     "prompts.replies.many": "{n} replies, from {people}",
+    # --- audit
+    "help.owner.audit": "`/community audit [n]` — the last n owner decisions (join requests, flags, content), 10 by default",
+    "audit.empty": "No owner decisions recorded yet.",
+    "audit.header": "**Owner decisions**, the last {count}:",
+    "audit.line": "• {when} — {actor} {action} {subject} {detail}",
+    "audit.unknown_action": "did something",
+    # --- approval
+
+    # --- moderation
+
+    # --- content
+
+    # --- events
+
+    # --- dashboard
+
+    # --- report
+
+    # --- audience
+
 }

@@ -226,4 +226,24 @@ MESSAGES = {
     "prompts.no_replies": "pas encore de réponse",
     "prompts.replies.one": "{n} réponse, de {people}",
     "prompts.replies.many": "{n} réponses, de {people}",
+    # --- audit
+    "help.owner.audit": "`/community audit [n]` — les n dernières décisions des responsables (demandes d'adhésion, signalements, contenus), 10 par défaut",
+    "audit.empty": "Aucune décision de responsable enregistrée pour l'instant.",
+    "audit.header": "**Décisions des responsables**, les {count} dernières :",
+    "audit.line": "• {when} — {actor} {action} {subject} {detail}",
+    "audit.unknown_action": "a fait quelque chose",
+    # --- approval
+
+    # --- moderation
+
+    # --- content
+
+    # --- events
+
+    # --- dashboard
+
+    # --- report
+
+    # --- audience
+
 }

@@ -38,7 +38,7 @@ from . import commands, digest, home, questions, recognition, reminders
 # report
 
 # audience
-
+from . import audience
 
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
@@ -111,7 +111,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # report
 
         # audience
-
+        audience,
         # home dashboard
 
     )

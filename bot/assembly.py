@@ -18,7 +18,7 @@ from .i18n import t
 from .messages import ChannelRef, Code, Message
 from .outbox import Outbox
 from .outbox import commands as outbox_commands
-from .ports import Directory, Post
+from .ports import Directory, Post, Workspace
 from .questions import TRACK_ASKED, QuestionService
 from .questions import commands as question_commands
 from .questions.experts import ExpertService
@@ -54,6 +54,21 @@ class Core:
     digest: object = None
     # prompts
     prompts: object = None
+    # The owner toolkit, set by build_core the same way:
+    workspace: Workspace = None  # platform actions other than posting (invite, pins, files…)
+    audit: object = None  # the owners' decisions (bot.audit)
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+    audience: object = None
 
     def report_failure(self, doc: dict, reason: str) -> None:
         """Tell a group's owners, by direct message, about a post that could not be delivered."""
@@ -70,7 +85,8 @@ class Core:
                                   message=message, group=group.key))
 
 
-def build_core(settings: Settings, store: Store, clock: Clock, directory: Directory, outbox: Outbox) -> Core:
+def build_core(settings: Settings, store: Store, clock: Clock, directory: Directory, outbox: Outbox,
+               workspace: Workspace | None = None) -> Core:
     groups = GroupService(store, clock, settings.admins)
     experts = ExpertService(store, clock)
     activity = ActivityService(store, clock, directory)
@@ -101,4 +117,26 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.prompts = PromptService(store, clock, activity, outbox)
     outbox.on_delivered(TRACK_POSTED, core.prompts.track_posted)
     prompt_commands.install(core.commands, core)
+    # The owner toolkit: the audit trail first, each duty's block after it.
+    from .audit import AuditLog
+    from .audit import commands as audit_commands
+    core.workspace = workspace
+    core.audit = AuditLog(store, clock)
+    audit_commands.install(core.commands, core)
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+    from .audience import AudienceService
+    from .audience import commands as audience_commands
+    core.audience = AudienceService(store, clock, directory, workspace, outbox)
+    questions.resolved_listeners.append(core.audience.question_resolved)
+    audience_commands.install(core.commands, core)
     return core

@@ -25,6 +25,7 @@ class Person:
     timezone: str = "UTC"
     name: str = ""
     deleted: bool = False
+    title: str = ""  # the job title of their profile, "" when unknown
 
 
 class Directory(Protocol):
@@ -53,6 +54,10 @@ class Post:
     `/community status` and for telling its owners when a post cannot be delivered.
     `then` names a follow-up the core registered with the outbox, run once with the delivered
     message's id (e.g. tracking the question `/community ask` posted).
+    `replaces` is the key of an earlier post to the same place: this one edits that message in
+    place instead of posting a new one (an event card's RSVP counts, an approval DM once another
+    owner decided). It is delivered after the earlier post; if that one failed, so does the edit.
+    Each edit has a key of its own (`…:v3`), so edits are kept and delivered once, in order.
     """
     key: str
     team_id: str
@@ -63,6 +68,7 @@ class Post:
     group: str | None = None
     then: str | None = None
     then_args: dict = field(default_factory=dict)
+    replaces: str | None = None
 
     def __post_init__(self):
         if (self.channel_id is None) == (self.user_id is None):
@@ -90,5 +96,38 @@ class DeliveryError(Exception):
 
 
 class Transport(Protocol):
-    def deliver(self, post: Post) -> str:
-        """Post it now; the platform's id of the new message. Raises DeliveryError."""
+    def deliver(self, post: Post, replacing: str | None = None) -> str:
+        """Post it now; the platform's id of the new message. Raises DeliveryError. With
+        `replacing` (the platform's id of the message `post.replaces` delivered), edit that one."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    channel_id: str
+    name: str = ""
+    purpose: str = ""
+    member_count: int = 0
+    is_private: bool = False
+    is_archived: bool = False
+
+
+class Workspace(Protocol):
+    """Platform actions other than posting, each a direct call that raises `PlatformError` when the
+    platform refuses (the caller tells the person why). Each duty adds the few it needs, under its
+    own heading, here and in every adapter (`handlers.slack_api.SlackWorkspace`)."""
+
+    def channel(self, team_id: str, channel_id: str) -> Channel: ...
+    def members(self, team_id: str, channel_id: str) -> list[str]: ...
+
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+

@@ -26,6 +26,20 @@ from bot.ports import PlatformError
 from bot.settings import Settings
 
 from . import commands, digest, home, questions, recognition, reminders
+# Each duty of the owner toolkit imports its module here:
+# approval
+
+# moderation
+
+# content
+
+# events
+
+# report
+
+# audience
+from . import audience
+
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
 
@@ -86,6 +100,20 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # owner digest
         digest,
         # prompts
+        # approval
+
+        # moderation
+
+        # content
+
+        # events
+
+        # report
+
+        # audience
+        audience,
+        # home dashboard
+
     )
     for duty in duties:
         duty.register(app, interactive)

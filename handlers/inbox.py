@@ -30,6 +30,19 @@ from bot.inbox.journal import Entry
 
 from . import activity, prompts, questions, welcome
 from .acks import after_ack
+# Each duty of the owner toolkit imports its module here:
+# approval
+
+# moderation
+
+# content
+
+# events
+
+# report
+
+# audience
+
 
 log = logging.getLogger(__name__)
 PLAIN_MESSAGE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
@@ -58,6 +71,19 @@ ROUTES: dict[str, Route] = {
     "reaction_removed": Route(activity.is_message_reaction, lambda e: e["item"]["channel"], never, (activity.reaction_removed,)),
     "member_joined_channel": Route(welcome.is_membership_change, lambda e: e["channel"], always, (welcome.member_joined,)),
     "member_left_channel": Route(welcome.is_membership_change, lambda e: e["channel"], always, (welcome.member_left,)),
+    # Each duty of the owner toolkit adds its event types under its heading:
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+
 }
 
 

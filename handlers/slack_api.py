@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.ports import DeliveryError, Person, PlatformError, Post
+from bot.ports import Channel, DeliveryError, Person, PlatformError, Post
 from bot.settings import Settings
 
 from .blocks import fallback, message_blocks
@@ -85,6 +85,7 @@ class SlackDirectory:
                 timezone=user.get("tz") or "UTC",
                 name=user.get("real_name") or user.get("name", ""),
                 deleted=bool(user.get("deleted")),
+                title=(user.get("profile") or {}).get("title") or "",
             )
         return self._cached(("person", team_id, user_id), fetch)
 
@@ -101,18 +102,63 @@ class SlackDirectory:
                             lambda: self._call("chat_getPermalink", channel=channel_id, message_ts=message_id)["permalink"])
 
 
+class SlackWorkspace:
+    """The `Workspace` port: platform actions other than posting, uncached (they act, or must be
+    current). Each duty's methods are under its heading."""
+
+    def __init__(self, client: WebClient):
+        self.client = client
+
+    def _call(self, method: str, **kwargs) -> dict:
+        try:
+            return getattr(self.client, method)(**kwargs).data
+        except SlackApiError as error:
+            raise PlatformError(_error_code(error.response)) from error
+
+    def channel(self, team_id: str, channel_id: str) -> Channel:
+        info = self._call("conversations_info", channel=channel_id, include_num_members=True)["channel"]
+        return Channel(channel_id=channel_id, name=info.get("name", ""), purpose=(info.get("purpose") or {}).get("value", ""),
+                       member_count=int(info.get("num_members") or 0), is_private=bool(info.get("is_private")),
+                       is_archived=bool(info.get("is_archived")))
+
+    def members(self, team_id: str, channel_id: str) -> list[str]:
+        members, cursor = [], None
+        while True:
+            page = self._call("conversations_members", channel=channel_id, limit=1000, **({"cursor": cursor} if cursor else {}))
+            members += page.get("members", [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return members
+
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+
+
 class SlackTransport:
     """Renders a post to mrkdwn + Block Kit and sends it with chat.postMessage, once."""
 
     def __init__(self, client: WebClient):
         self.client = client
 
-    def deliver(self, post: Post) -> str:
+    def deliver(self, post: Post, replacing: str | None = None) -> str:
         arguments = {"channel": post.channel_id or post.user_id, "text": fallback(post.message),
                      "blocks": [block.to_dict() for block in message_blocks(post.message)]}
-        if post.thread:
-            arguments["thread_ts"] = post.thread
         try:
+            if replacing:  # an edit: chat.update wants the conversation's id, a DM's included
+                if post.user_id:
+                    arguments["channel"] = self.client.conversations_open(users=post.user_id)["channel"]["id"]
+                return self.client.chat_update(**arguments, ts=replacing)["ts"]
+            if post.thread:
+                arguments["thread_ts"] = post.thread
             return self.client.chat_postMessage(**arguments)["ts"]
         except SlackApiError as error:
             code = _error_code(error.response)

@@ -12,6 +12,18 @@ from . import reminders
 from . import digest
 # prompts
 from . import prompts
+# approval
+
+# moderation
+
+# content
+
+# events
+
+# report
+
+# audience
+from . import audience
 
 
 def all_sweeps(core) -> list:
@@ -26,4 +38,16 @@ def all_sweeps(core) -> list:
         *digest.sweeps(core),
         # prompts
         *prompts.sweeps(core),
+        # approval
+
+        # moderation
+
+        # content
+
+        # events
+
+        # report
+
+        # audience
+        *audience.sweeps(core),
     ]

@@ -14,11 +14,40 @@ METHOD_SCOPES = {
     "chat.postMessage": {"chat:write"}, "chat.postEphemeral": {"chat:write"}, "chat.update": {"chat:write"},
     "conversations.info": {"channels:read", "groups:read"}, "users.info": {"users:read"},
     "reactions.add": {"reactions:write"}, "chat.getPermalink": set(),
+    "conversations.open": {"im:write"},  # an edit of a DM (chat.update wants the DM's id)
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+    "conversations.members": {"channels:read", "groups:read"},
+    # home dashboard
+
 }
 EVENT_SCOPES = {
     "member_joined_channel": {"channels:read", "groups:read"}, "member_left_channel": {"channels:read", "groups:read"},
     "message.channels": {"channels:history"}, "message.groups": {"groups:history"},
     "reaction_added": {"reactions:read"}, "reaction_removed": {"reactions:read"}, "app_home_opened": set(),
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+
+    # home dashboard
+
 }
 
 
@@ -88,6 +117,25 @@ def exercise_more_features(ws):
     ws.run("UOWNER", "ask Where is the on-call rota?")
     reply = ws.say("UALICE", "kubectl delete pod", thread_ts=ts)
     ws.sender.event(reaction_added_event("UBOB", "white_check_mark", "C1", reply, item_user="UALICE"))
+    ws.settle()
+    # Each duty of the owner toolkit drives its features here, under its heading:
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
+    ws.run("UCAROL", "follow kubernetes", channel="C2")
+    ws.sender.message_shortcut("highlight", user_id="UOWNER", channel_id="C1",
+                               message={"type": "message", "user": "UALICE", "ts": reply, "text": "kubernetes tip"})
+    ws.settle()
+    # home dashboard
+
     ws.settle()
 
 

@@ -190,6 +190,7 @@ class _User:
     is_owner: bool
     team_id: str
     deleted: bool = False
+    title: str = ""
 
 
 @dataclass
@@ -229,6 +230,19 @@ class SlackEmulator:
         "views.open": "_views_echo",
         "views.publish": "_views_echo",
         "views.update": "_views_echo",
+        # Each duty's methods, under its heading (and its answers at the end of the class):
+        # approval
+
+        # moderation
+
+        # content
+
+        # events
+
+        # report
+
+        # audience
+
     }
     # The Web API methods the emulator answers (the spec copy must cover them all).
     METHODS: ClassVar[FrozenSet[str]] = frozenset(_HANDLERS)
@@ -343,12 +357,13 @@ class SlackEmulator:
         is_owner: bool = False,
         team_id: str = "T1",
         deleted: bool = False,
+        title: str = "",
     ) -> None:
         """A user; ``deleted`` is a deactivated account (users.info answers ``deleted: true``)."""
         ZoneInfo(tz)  # fail at set-up time, not inside a request, on a bad tz
         with self._lock:
             self._users[user_id] = _User(
-                user_id, name or user_id.lower(), tz, is_bot, is_admin, is_owner, team_id, deleted
+                user_id, name or user_id.lower(), tz, is_bot, is_admin, is_owner, team_id, deleted, title
             )
 
     def add_channel(
@@ -782,7 +797,7 @@ class SlackEmulator:
             return _error("user_not_found")
         now = datetime.now(ZoneInfo(user.tz))
         offset = now.utcoffset()
-        profile: Dict[str, Any] = {"display_name": user.name, "real_name": user.name}
+        profile: Dict[str, Any] = {"display_name": user.name, "real_name": user.name, "title": user.title}
         if user.id == self.bot_user_id:
             profile["bot_id"] = self.bot_id
         return {
@@ -1095,6 +1110,19 @@ class SlackEmulator:
             return _error(problem)
         message = self._messages.get(channel, ts)
         return {"ok": True, "type": "message", "channel": channel, "message": message}
+
+    # ------------------------------------------------------- each duty's methods
+    # approval
+
+    # moderation
+
+    # content
+
+    # events
+
+    # report
+
+    # audience
 
 
 # -------------------------------------------------------------- module helpers

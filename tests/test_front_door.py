@@ -24,7 +24,8 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.activity import activity_table
-from handlers.http_server import MAX_BODY_BYTES, SlackRequestGate
+from handlers.acks import after_ack
+from handlers.http_server import MAX_BODY_BYTES, SlackHttpServer, SlackRequestGate
 from handlers.emulator.sender import (FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, SlackSender, app_home_opened_event,
                              member_joined_event, member_left_event, message_event,
                              reaction_added_event, sign)
@@ -243,6 +244,39 @@ def call_gate(gate, body: str, content_type: str = JSON_CONTENT_TYPE) -> int:
     statuses = []
     b"".join(gate(environ, lambda status, _headers: statuses.append(status)))
     return int(statuses[0][:3])
+
+
+def test_work_waiting_for_the_answer_starts_only_once_the_200_is_written(monkeypatch):
+    """What a listener defers with `after_ack` (the inbox wakes an event's lane this way) runs
+    after the answer is on its way: here it waits for the client to have read the 200, which could
+    never happen if it ran first. A listener that fails still runs what it deferred."""
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    authorize = lambda **_: AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-x",  # noqa: E731
+                                            bot_user_id="UBOT", bot_id="BBOT")
+    app = App(signing_secret=SIGNING_SECRET, authorize=authorize, process_before_response=True)
+    answered, seen = threading.Event(), []
+
+    @app.event("message")
+    def listener(event):
+        after_ack(lambda: seen.append(("answered before", answered.wait(5))))
+        if event["text"] == "fail":
+            raise RuntimeError("a bug in a listener")
+    server = SlackHttpServer(app, "127.0.0.1", 0, signing_secret=SIGNING_SECRET).start_in_background()
+    try:
+        sender = SlackSender(f"http://127.0.0.1:{server.port}/slack/events", SIGNING_SECRET, timeout=10)
+        started = time.monotonic()
+        response = sender.event(dict(EVENT, text="hi"))
+        waited = time.monotonic() - started
+        answered.set()
+        failed = sender.event(dict(EVENT, text="fail"))
+        deadline = time.monotonic() + 5
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        server.close()
+    assert response.status == 200 and waited < 2
+    assert failed.status == 500
+    assert seen == [("answered before", True), ("answered before", True)]
 
 
 EVENT = {"type": "message", "channel": "C1", "user": "U1", "text": "hi", "ts": "1.1", "team": "T1"}

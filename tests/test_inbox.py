@@ -1,4 +1,5 @@
-"""The inbox on its own: journal on disk before the ack, replay, compaction, channel order."""
+"""The inbox on its own: journal on disk before the ack, replay, compaction, channel order, lanes
+woken once the acknowledgement is out."""
 import json
 import os
 import subprocess
@@ -235,3 +236,49 @@ def test_a_failed_write_acknowledges_nothing_and_a_redelivery_waits_for_the_disk
     assert journal.append("Ev1", "C1", {"n": 1}) is None  # now on disk (written once), acked as a redelivery
     journal.close()
     assert [e.event_id for e in Journal(tmp_path).open()] == ["Ev1"]
+
+
+def test_a_lane_sleeps_until_the_acknowledgement_is_out_and_keeps_journal_order(tmp_path):
+    """`after_ack` holds the lane's wake-up until the adapter has answered; answers that go out in
+    another order than the events came in do not change the order they are applied in."""
+    applied = []
+    inbox = Inbox(tmp_path, lambda entry: applied.append(entry.event["n"]), workers=1)
+    inbox.start()
+    wakes = []
+    assert inbox.accept("Ev1", "C1", {"n": 1}, after_ack=wakes.append)
+    assert inbox.accept("Ev2", "C1", {"n": 2}, durable=False, after_ack=wakes.append)
+    time.sleep(0.2)
+    assert applied == [] and inbox.backlog() == 2 and len(wakes) == 2  # queued; nothing applied before its answer
+    wakes[1]()  # the second request was answered first
+    assert inbox.wait_idle(5)
+    assert applied == [1, 2]
+    wakes[0]()  # a late wake-up finds nothing left to do
+    assert inbox.accept("Ev1", "C1", {"n": 1}, after_ack=lambda wake: wake()) is False  # a redelivery
+    assert inbox.wait_idle(5) and applied == [1, 2]
+    inbox.close()
+
+
+def test_an_event_whose_write_failed_still_wakes_its_lane_and_is_applied_once(tmp_path, monkeypatch):
+    """The journal numbers and queues an event before it writes it; when the write fails (500,
+    Slack delivers it again) the lane is still woken, applies it once the disk takes it, and the
+    redelivery is not applied a second time."""
+    real_sync, failing = os.fdatasync, [True]
+
+    def sync(fd):
+        if failing[0]:
+            raise OSError(28, "No space left on device")
+        real_sync(fd)
+    monkeypatch.setattr(journal_module.os, "fdatasync", sync)
+    applied, wakes = [], []
+    inbox = Inbox(tmp_path, lambda entry: applied.append(entry.event_id), workers=1)
+    inbox.start()
+    with pytest.raises(OSError):
+        inbox.accept("Ev1", "C1", {"n": 1}, after_ack=wakes.append)
+    assert len(wakes) == 1 and applied == []
+    failing[0] = False
+    wakes[0]()
+    assert inbox.wait_idle(5) and applied == ["Ev1"]
+    assert inbox.accept("Ev1", "C1", {"n": 1}) is False
+    assert inbox.wait_idle(5) and applied == ["Ev1"]
+    inbox.close()
+    assert Journal(tmp_path).open() == []

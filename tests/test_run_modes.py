@@ -1,5 +1,10 @@
 """Run modes: Socket Mode wiring, and concurrency end to end."""
+import logging
 import threading
+import time
+from types import SimpleNamespace
+
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.activity import activity_table
 from handlers.runtime import Steward
@@ -18,6 +23,28 @@ def test_socket_mode_uses_the_app_token_and_the_configured_api_url(slack, tmp_pa
     finally:
         steward.close()
     assert [c.method for c in slack.calls] == ["auth.test"]  # the token is checked at start
+
+
+def test_in_socket_mode_an_event_is_applied_after_its_ack_is_sent(slack, tmp_path):
+    """As in HTTP mode, the event's lane is woken once Bolt has sent the ack over the socket."""
+    settings = Settings(mode="socket", bot_token="xoxb-test", app_token="xapp-1-test", api_url=slack.url, data_dir=tmp_path)
+    steward = Steward(settings)
+    steward.start()
+    order = []
+    steward.inbox.apply = lambda entry: order.append(("applied", entry.event_id))
+
+    def send_socket_mode_response(response):
+        time.sleep(0.2)  # a slow socket: a lane woken before the ack would apply the event first
+        order.append(("acked", response.envelope_id))
+    client = SimpleNamespace(logger=logging.getLogger("socket-mode-test"), send_socket_mode_response=send_socket_mode_response)
+    payload = {"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": "EvSock1",
+               "event": message_event("C1", "UALICE", "How do I deploy the staging build?")}
+    try:
+        steward.socket_mode_handler().handle(client, SocketModeRequest(type="events_api", envelope_id="env1", payload=payload))
+        assert steward.inbox.wait_idle(5)
+    finally:
+        steward.close()
+    assert order == [("acked", "env1"), ("applied", "EvSock1")]
 
 
 def test_many_members_joining_at_once_are_each_welcomed_once(group):

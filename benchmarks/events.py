@@ -217,6 +217,10 @@ class LoadGenerator:
         self._process = context.Process(target=_sender_main, args=(child,), name="event-sender", daemon=True)
         self._process.start()
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def fire(self, port: int, requests: list, rate: float | None, threads: int, side: dict | None = None) -> dict:
         self._conn.send({"port": port, "requests": requests, "rate": rate, "threads": threads, "side": side})
         return self._conn.recv()
@@ -624,6 +628,48 @@ def ratio(a, b):
     return round(a / b, 2) if a is not None and b else None
 
 
+def machine_cpu() -> tuple[float, float] | None:
+    """(busy, stolen) CPU seconds of the whole machine so far, from /proc/stat (None elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by process `pid`, from /proc (None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class OtherLoad:
+    """How busy the machine was with work other than this benchmark (its app process and its
+    sender) while a phase ran, in CPUs: the benchmark shares the machine with whatever else runs,
+    and a median of a millisecond moves with it. An observation only; no figure is corrected."""
+
+    def __init__(self, sender: "LoadGenerator"):
+        self.sender_pid = sender.pid
+        self.wall, self.machine = time.monotonic(), machine_cpu()
+        self.own, self.sender = time.process_time(), process_cpu(self.sender_pid)
+
+    def result(self) -> dict | None:
+        machine, sender = machine_cpu(), process_cpu(self.sender_pid)
+        if machine is None or self.machine is None or sender is None or self.sender is None:
+            return None
+        wall = time.monotonic() - self.wall
+        others = (machine[0] - self.machine[0]) - (time.process_time() - self.own) - (sender - self.sender)
+        return {"cpus_busy": round(max(others, 0.0) / wall, 2), "cpus_stolen": round((machine[1] - self.machine[1]) / wall, 2),
+                "loadavg_1min": round(os.getloadavg()[0], 2)}
+
+
 def warm_up(app, sender: LoadGenerator, count: int, rate: float, tag: str, channels=PACED_CHANNELS) -> None:
     if count:
         warm, _, _ = build_messages(count, 1 / rate, 4242, tag, channels)
@@ -643,9 +689,11 @@ def run_paced(app, sender: LoadGenerator, events: int, rate: float, warmup: int,
     app.flushes.clear()
     app.applied.clear()
     cpu_before = time.process_time()
+    others = OtherLoad(sender)
     fired = sender.fire(app.port, requests, rate, senders)
     idle = app.wait_applied(300)
     cpu = time.process_time() - cpu_before
+    other_load = others.result()
     flushes = list(app.flushes)
     app.flush()
     size, files = dir_size(app.data_dir)
@@ -667,6 +715,7 @@ def run_paced(app, sender: LoadGenerator, events: int, rate: float, warmup: int,
         "rate_achieved": round(len(ok) / (last_ack - t0), 2) if ok else 0.0,
         "ack_ms": latency_summary(latencies),
         "sender_lag_ms_p99": round(percentile(lags, 99), 2),
+        "other_load": other_load,
         "last_ack_s": round(last_ack - t0, 2),
         "applied_done_s": round(done, 2),
         "applied_events": len(app.applied) if app.data_dir else len(ok),
@@ -1030,6 +1079,11 @@ def print_report(result: dict) -> None:
                       f"{f['of_which_during_flush']} of the {f['slowest_1pct_acks']} slowest acks overlapped one")
         lag = max(p["sender_lag_ms_p99"] for p in phases.values())
         print(f"  sender lag p99: {lag:.2f} ms" + ("  <-- sender threads were all busy; raise --senders" if lag > 5 else ""))
+        loads = [(p["phase"], p.get("other_load")) for p in phases.values()]
+        if all(load for _, load in loads):
+            print("  other work on the machine meanwhile (CPUs busy outside this benchmark, stolen, 1-min load): "
+                  + "; ".join(f"{name} {load['cpus_busy']:.2f}, {load['cpus_stolen']:.2f}, {load['loadavg_1min']:.1f}"
+                              for name, load in loads))
         for name, r in paced["ratios"].items():
             print(f"  real/bare {name:<13} ack p50 x{r['p50']}   ack p99 x{r['p99']}   CPU/event x{r['cpu_per_event']}")
 

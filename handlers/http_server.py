@@ -10,7 +10,9 @@ Two layers, each doing one job:
   object, before its own signature check runs, and answers a bad body with a 500 and a
   traceback; the gate answers 400/401/404/405/413/415 with one log line instead. Only requests
   that pass reach Bolt's own `SlackRequestHandler` (which verifies the signature again: the
-  second check is cheap and keeps Bolt safe if someone mounts it without the gate).
+  second check is cheap and keeps Bolt safe if someone mounts it without the gate). Work a
+  listener deferred until the answer is out (`handlers.acks`: an event's lane) runs once the gate
+  has written the answer.
 * `SlackHttpServer` runs the gate on waitress, a threaded WSGI server whose I/O thread
   buffers each whole request before a worker sees it, with a large listen backlog so a
   burst of Slack deliveries queues instead of being reset.

@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 INBOX_LANES = 4
 INTERACTIVE_WORKERS = 8
-SWITCH_INTERVAL = 0.0005  # seconds
 
 
 class InteractiveLane(ThreadPoolExecutor):
@@ -75,9 +74,6 @@ class InteractiveLane(ThreadPoolExecutor):
 
 class Steward:
     def __init__(self, settings: Settings, *, clock: Clock | None = None, store: Store | None = None):
-        # A lane woken by an event takes the GIL while the server thread still has the 200 to send;
-        # by default it keeps the GIL up to 5 ms. A shorter interval lets the answer out first.
-        sys.setswitchinterval(SWITCH_INTERVAL)
         self.settings = settings
         self.clock = clock or SystemClock()
         self.store = store or open_store(settings)

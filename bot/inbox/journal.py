@@ -3,7 +3,8 @@
 Each accepted event is one JSON line `{"seq", "id", "lane", "event"}` in the current segment file
 (`DATA_DIR/inbox/segment-<n>.log`), and `append` returns only once the line is on disk (fdatasync).
 Concurrent appends are grouped: one thread writes and syncs everything waiting, the others wait
-for it, so a burst costs one sync per group, not one per event (a sync is ~0.15 ms here).
+for it, so a burst costs one sync per group, not one per event (a sync took 0.15 to 0.4 ms on the
+disk the benchmarks ran on).
 
 Once an event is applied, a `{"done": seq}` line is written without a sync: a process killed with
 `kill -9` still leaves it in the operating system's cache, and if a power cut loses it the event is

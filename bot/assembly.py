@@ -94,7 +94,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core = Core(settings=settings, store=store, clock=clock, directory=directory, outbox=outbox, groups=groups,
                 experts=experts, activity=activity, welcome=WelcomeService(store, clock, directory, outbox, experts, activity),
                 questions=questions,
-                home=HomeService(groups), commands=CommandRegistry(groups))
+                home=HomeService(store, clock, groups, experts, lambda: core), commands=CommandRegistry(groups))
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
         duty.install(core.commands, core)
@@ -139,4 +139,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.audience = AudienceService(store, clock, directory, workspace, outbox)
     questions.resolved_listeners.append(core.audience.question_resolved)
     audience_commands.install(core.commands, core)
+    # home dashboard
+    from .home import SETTINGS_CHANGED
+    core.audit.describe(SETTINGS_CHANGED, "audit.dashboard.settings")
     return core

@@ -24,6 +24,8 @@ from . import prompts
 
 # audience
 from . import audience
+# home dashboard
+from . import home
 
 
 def all_sweeps(core) -> list:
@@ -50,4 +52,6 @@ def all_sweeps(core) -> list:
 
         # audience
         *audience.sweeps(core),
+        # home dashboard
+        *home.sweeps(core),
     ]

@@ -28,7 +28,7 @@ METHOD_SCOPES = {
     # audience
     "conversations.members": {"channels:read", "groups:read"},
     # home dashboard
-
+    "views.open": set(),
 }
 EVENT_SCOPES = {
     "member_joined_channel": {"channels:read", "groups:read"}, "member_left_channel": {"channels:read", "groups:read"},

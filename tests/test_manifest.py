@@ -135,7 +135,8 @@ def exercise_more_features(ws):
                                message={"type": "message", "user": "UALICE", "ts": reply, "text": "kubernetes tip"})
     ws.settle()
     # home dashboard
-
+    from tests.test_home import open_home, press
+    press(ws, "UOWNER", open_home(ws, "UOWNER"), "Settings")  # views.open: the settings form
     ws.settle()
 
 

@@ -62,6 +62,7 @@ class Core:
     # moderation
 
     # content
+    content: object = None  # pinned messages and bookmarks: ages, labels, review (bot.content)
 
     # events
 
@@ -128,6 +129,14 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     # moderation
 
     # content
+    from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService
+    from .content import commands as content_commands
+    core.content = ContentService(store, clock, groups, workspace, directory, core.audit)
+    for action, label in ((KEPT, "audit.content.kept"), (UNPINNED, "audit.content.unpinned"),
+                          (BOOKMARK_REMOVED, "audit.content.bookmark_removed"), (LABELLED, "audit.content.labelled")):
+        core.audit.describe(action, label)
+    core.digest.add_section("content", core.content.checklist_section, order=SECTION_ORDER)
+    content_commands.install(core.commands, core)
 
     # events
 

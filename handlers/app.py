@@ -32,6 +32,7 @@ from . import commands, digest, home, questions, recognition, reminders
 # moderation
 
 # content
+from . import content
 
 # events
 
@@ -105,6 +106,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # moderation
 
         # content
+        content,
 
         # events
 

@@ -20,6 +20,8 @@ METHOD_SCOPES = {
     # moderation
 
     # content
+    "pins.list": {"pins:read"}, "pins.remove": {"pins:write"}, "bookmarks.list": {"bookmarks:read"},
+    "bookmarks.remove": {"bookmarks:write"}, "views.open": set(),
 
     # events
 
@@ -39,6 +41,7 @@ EVENT_SCOPES = {
     # moderation
 
     # content
+    "pin_added": {"pins:read"}, "pin_removed": {"pins:read"},
 
     # events
 

@@ -153,7 +153,7 @@ class ContentService:
     def reconcile(self, group: Group) -> tuple[int, int]:
         """Sync with what the platform lists now: (items found, items dropped). Raises
         PlatformError when it cannot list (nothing is changed then)."""
-        started = self.clock.now()
+        started = self.clock.now().replace(microsecond=0)  # times are kept to the second
         listed = [self._with_link(group, item) for item in self.workspace.pinned(group.team_id, group.channel_id)]
         listed += self.workspace.bookmarked(group.team_id, group.channel_id)
         counts = {"found": 0, "dropped": 0}

@@ -127,6 +127,15 @@ def exercise_more_features(ws):
     # moderation
 
     # content
+    from datetime import timedelta
+    ws.slack.on_event(lambda event: ws.sender.event(event))  # Slack's pin events, signed, to the bot
+    pinned = ws.say("UALICE", "Team handbook")
+    ws.slack.pin("C1", pinned, "UALICE", created=ws.clock.now() - timedelta(days=400))  # pin_added
+    mark = ws.slack.add_bookmark("C1", "Team handbook", "https://wiki.example/handbook", "UALICE")
+    ws.core.content.reconcile(ws.core.groups.get("T1", "C1"))  # the daily check: pins.list, bookmarks.list
+    ws.click("content_relabel", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # views.open
+    ws.click("content_remove", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # pins.remove, pin_removed
+    ws.click("content_remove", f"T1:C1:bookmark:{mark}", user="UOWNER", channel="DUOWNER")  # bookmarks.remove
 
     # events
 

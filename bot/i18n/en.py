@@ -239,7 +239,7 @@ MESSAGES = {
     # --- content
     "help.member.content": "`/community content [stale]` — the group's pinned messages and bookmarks, by label; `stale` (owners): what the weekly checklist would ask you to review now, and why",
     "help.owner.label": "`/community label <link> <label>` — file a pinned message (its link) or a bookmark (its address) under a label; `-` as the label removes it",
-    "content.header": "**Key content of {group}** ({count}), by label. Ages count from pinning, bookmarking or an owner's Keep.",
+    "content.header": "**Key content** of {group} ({count}), by label. Ages count from pinning, bookmarking or an owner's Keep.",
     "content.label_heading": "{label}",
     "content.unlabelled_heading": "**Unlabelled**",
     "content.line.pin": "• 📌 {title} — {since}",

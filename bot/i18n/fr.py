@@ -239,7 +239,7 @@ MESSAGES = {
     # --- content
     "help.member.content": "`/community content [stale]` — les messages épinglés et les signets du groupe, par étiquette ; `stale` (responsables) : ce que la liste de la semaine vous demanderait de revoir maintenant, et pourquoi",
     "help.owner.label": "`/community label <lien> <étiquette>` — classer un message épinglé (son lien) ou un signet (son adresse) sous une étiquette ; `-` comme étiquette la retire",
-    "content.header": "**Contenus clés de {group}** ({count}), par étiquette. Les âges comptent depuis l'épinglage, l'ajout du signet ou le dernier « Garder » d'un responsable.",
+    "content.header": "**Contenus clés** de {group} ({count}), par étiquette. Les âges comptent depuis l'épinglage, l'ajout du signet ou le dernier « Garder » d'un responsable.",
     "content.label_heading": "{label}",
     "content.unlabelled_heading": "**Sans étiquette**",
     "content.line.pin": "• 📌 {title} — {since}",

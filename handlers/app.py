@@ -36,6 +36,7 @@ from . import commands, digest, home, questions, recognition, reminders
 # events
 
 # report
+from . import report
 
 # audience
 
@@ -109,6 +110,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # events
 
         # report
+        report,
 
         # audience
 

@@ -24,6 +24,7 @@ METHOD_SCOPES = {
     # events
 
     # report
+    "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
 
     # audience
 
@@ -128,6 +129,7 @@ def exercise_more_features(ws):
     # events
 
     # report
+    assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")
 
     # audience
 

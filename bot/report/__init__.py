@@ -116,7 +116,7 @@ class ReportService:
     def report(self, group: Group, weeks: int) -> Text:
         locale, tz = group.locale, group.config["timezone"]
         period = self.period(group, weeks)
-        now, previous = self.metrics.series(group, [period.before.start, period.start, period.end])
+        previous, now = self.metrics.series(group, [period.before.start, period.start, period.end])
         if not self.metrics.observed(group, period.before.end):
             previous = None
         head = [t(locale, "report.header.one" if weeks == 1 else "report.header.many", group=ChannelRef(group.channel_id),
@@ -172,9 +172,9 @@ class ReportService:
                 if doc.get("answer_seconds") is not None else text()
             also = t(locale, "report.stories.with", people=people(others)) if others else text()
             link = self._link(group, ts)
-            summary = text("“", doc["summary"], "”", " (", Link(link, tp(locale, "digest.unanswered.open")), ")") if link \
-                else text("“", doc["summary"], "”")
-            lines.append(t(locale, "report.stories.line", question=summary, who=who, speed=speed, others=also))
+            opens = t(locale, "report.stories.link", link=Link(link, tp(locale, "digest.unanswered.open"))) if link else text()
+            lines.append(t(locale, "report.stories.line", question=doc["summary"], link=opens, who=who, speed=speed,
+                           others=also))
         if not lines:
             return []
         return [t(locale, "report.stories.title", count=str(len(helped))), *lines]
@@ -242,7 +242,7 @@ class ReportService:
                 if (name in CONTRIBUTIONS or name.startswith("topic:")) and isinstance(value, (int, float)):
                     totals[name] = totals.get(name, 0) + int(value)
         topics = sorted((name[6:] for name, value in totals.items() if name.startswith("topic:") and value > 0),
-                        key=lambda topic: (-totals[f"topic:{topic}"], topic))
+                        key=lambda topic: (-totals[f"topic:{topic}"], -len(topic), topic))  # as the recognition orders them
         return Contribution(user_id, topics=tuple(topics), **{name: max(totals.get(name, 0), 0) for name in CONTRIBUTIONS})
 
     def send(self, group: Group, user_id: str, request_id: str) -> bool:

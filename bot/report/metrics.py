@@ -164,7 +164,7 @@ class MetricsService:
         end = today + timedelta(days=1)
         start, before = end - timedelta(days=days), end - timedelta(days=2 * days)
         month, month_before = end - timedelta(days=MONTH_DAYS), end - timedelta(days=2 * MONTH_DAYS)
-        current_numbers, previous_numbers = self.series(group, [before, start, end])
+        previous_numbers, current_numbers = self.series(group, [before, start, end])
         records = self._days(group, min(month_before, before) - timedelta(days=STALE_DAYS + 1), end + timedelta(days=1))
         waiting_now = self._waiting(group, records, self.clock.now())
         observed = self.observed(group, start)

@@ -266,7 +266,7 @@ def test_the_report_of_the_last_two_weeks(world):
         "• Kudos given: 2 (+2)",
         "• Thanks in the weekly recognition: 5 (+3)",
         "",
-        "Success stories (2 questions solved with the group's help; the best of them):",
+        "Success stories (2 questions solved with the group's help; the best first):",
         "• “Can someone review my pull request?” (open) — answered by @UD in 30 min, with help from @UA",
         "• “Why is the build so slow on Mondays?” (open) — answered by @UE in 23 h",
         "",
@@ -344,6 +344,9 @@ def test_the_csv_has_a_header_and_one_row_a_week(world):
         ["2026-W47", "2026-11-16", "2026-11-22", "4", "1", "0", "4", "2", "2", "1", "100", "135.0", "0", "2", "3"],
         ["2026-W48", "2026-11-23", "2026-11-29", "4", "1", "1", "3", "3", "1", "1", "33", "1380.0", "2", "0", "2"],
     ]
+    earlier = list(csv.reader(io.StringIO(world.report.csv(world.group, 5))))
+    assert earlier[1] == ["2026-W44", "2026-10-26", "2026-11-01"] + [""] * 12  # before the set-up: no record
+    assert earlier[2:] == rows[1:]
 
 
 def test_no_cell_starts_a_formula():
@@ -381,3 +384,146 @@ def test_change_texts():
     assert plain(change_text("en", 0.6, 0.5, kind="rate")) == " (+10 pts)"
     assert plain(change_text("en", 3600, 3630, kind="duration")) == " (=)"
     assert plain(change_text("en", None, 3)) == "" and plain(change_text("en", 3, None)) == ""
+
+
+# --- end to end: signed slash commands over HTTP, the emulator's recorded answers and files --------
+def seed_a_week(ws):
+    """Week 48 of the e2e group (set up on Monday 23 November, 10:00 in Paris), through Slack events."""
+    ws.join("UDAN")  # a newcomer
+    question = ws.say("UBOB", "How do I roll back a kubernetes deployment?")
+    ws.advance(hours=2)
+    answer = ws.say("UALICE", "kubectl rollout undo deployment/web", thread_ts=question)
+    ws.sender.event(reaction_added_event("UBOB", "white_check_mark", "C1", answer, item_user="UALICE"))
+    ws.sender.event(reaction_added_event("UBOB", "raised_hands", "C1", answer, item_user="UALICE"))
+    docs = ws.say("UDAN", "Where are the onboarding docs?")
+    ws.advance(minutes=30)
+    ws.say("UALICE", "In the wiki, under Start here", thread_ts=docs)
+    ws.clock.set(utc(27, 15))  # Friday 16:00 in Paris: the weekly recognition is posted
+    ws.settle()
+    ws.clock.set(utc(30, 10))  # Monday 30 November, 11:00 in Paris
+    ws.settle()
+    return question
+
+
+def test_the_report_over_slack_with_its_numbers_and_success_story(group):
+    question = seed_a_week(group)
+    lines = group.run("UOWNER", "report 1").split("\n")
+    link = f"https://community.slack.com/archives/C1/p{question.replace('.', '')}"
+    assert lines == [
+        "*Report* for <#C1>: the week from 2026-11-23 to 2026-11-29",
+        "The bot has followed the group since 2026-11-23: the days before have no record.",
+        "",
+        "*In numbers* (the bot did not follow the group before, so no change yet):",
+        "• Members: 3",  # UDAN joined; UBOB and UALICE are known from what they did
+        "• New members: 1",
+        "• Active members (posted, replied or reacted): 3",
+        "• Questions asked: 2",
+        "• Answered by someone: 2",
+        "• Resolved: 1",
+        "• Response rate: 100 %",
+        "• Median time to a first answer: 1 h 15 min",  # of 2 h and 30 min
+        "• Still unanswered at the end: 0",
+        "• Kudos given: 1",
+        "• Thanks in the weekly recognition: 3",  # UALICE, UBOB and UDAN were named on Friday
+        "",
+        "*Success stories* (1 question solved with the group's help):",
+        f"• “How do I roll back a kubernetes deployment?” (<{link}|open>) — answered by <@UALICE> in 2 h",
+        "",
+        "*Newcomers who became contributors* (1):",
+        "• <@UDAN>, joined 2026-11-23: started 1 thread others joined",
+        "",
+        "Weeks run Monday to Sunday in Europe/Paris. Only you can see this: copy it to share it. "
+        "`/community export` sends the weekly numbers as a CSV file.",
+    ]
+    [answer] = group.slack.calls_to("response_url")[-1:]
+    assert answer["response_type"] == "ephemeral"  # privately, to the owner only
+    group.run("UOWNER", "locale fr")
+    french = group.run("UOWNER", "report").split("\n")  # 4 weeks by default
+    assert french[0] == "*Bilan* de <#C1> : les 4 semaines du 2026-11-02 au 2026-11-29"
+    assert "• Taux de réponse : 100 %" in french and "• Membres : 3" in french
+
+
+def test_the_export_uploads_a_csv_to_the_owners_dm_through_files_upload_v2(group):
+    seed_a_week(group)
+    assert group.run("UOWNER", "export 2") == \
+        "Sent to your direct messages: `community-C1-2026-W47-to-2026-W48.csv` (2 weeks, one row a week)."
+    methods = [c.method for c in group.slack.calls if c.method.startswith(("files.", "conversations.open"))]
+    assert methods == ["conversations.open", "files.getUploadURLExternal", "files.completeUploadExternal"]
+    [opened] = group.slack.calls_to("conversations.open")
+    [asked] = group.slack.calls_to("files.getUploadURLExternal")
+    [completed] = group.slack.calls_to("files.completeUploadExternal")
+    [uploaded] = group.slack.uploaded_files()
+    assert opened["users"] == "UOWNER" and completed["channel_id"] == uploaded["channel"] == "DUOWNER"
+    assert asked["filename"] == uploaded["name"] == "community-C1-2026-W47-to-2026-W48.csv"
+    assert int(asked["length"]) == len(uploaded["content"].encode("utf-8"))
+    assert uploaded["title"] == "Weekly numbers, 2026-W47 to 2026-W48"
+    assert completed["initial_comment"] == "The weekly numbers of <#C1>: 2 weeks, 2026-11-16 to 2026-11-29, one row a week."
+    rows = list(csv.DictReader(io.StringIO(uploaded["content"])))
+    assert [row["week"] for row in rows] == ["2026-W47", "2026-W48"]
+    assert set(rows[0].values()) - {"2026-W47", "2026-11-16", "2026-11-22"} == {""}  # before the set-up: no record
+    assert {name: rows[1][name] for name in COLUMNS[3:]} == {
+        "members": "3", "new_members": "1", "left": "0", "active_members": "3", "questions_asked": "2", "answered": "2",
+        "resolved": "1", "response_rate_percent": "100", "median_first_answer_minutes": "75.0", "still_unanswered": "0",
+        "kudos": "1", "people_thanked": "3"}
+    [shared] = [m for m in group.slack.messages("DUOWNER") if m.get("files")]
+    assert shared["files"][0]["name"] == uploaded["name"] and shared["text"] == completed["initial_comment"]
+    assert "<@UOWNER> exported the weekly numbers" in group.run("UOWNER", "audit")
+
+
+def test_bad_input_and_refusals_get_a_clear_answer(group):
+    usage = "Give a whole number of weeks from 1 to 52 ({default} when left out): `/community {name} [weeks]`"
+    for text in ("report abc", "report 0", "report 53", "report -1", "report 4 weeks", "report 2.5"):
+        assert group.run("UOWNER", text) == usage.format(default=4, name="report"), text
+    for text in ("export x", "export 0", "export 99999999999999999999"):
+        assert group.run("UOWNER", text) == usage.format(default=12, name="export"), text
+    for text in ("report", "export"):
+        assert group.run("UBOB", text).startswith("Only this group's owners")
+        assert "managed group" in group.run("UOWNER", text, channel="C2")  # not a managed group
+    assert group.slack.calls_to("files.getUploadURLExternal") == []
+    group.slack.fail("files.completeUploadExternal", "not_in_channel")
+    assert group.run("UOWNER", "export") == "Slack refused the upload (`not_in_channel`); nothing was sent."
+    assert group.slack.uploaded_files() == []
+    assert "exported" not in group.run("UOWNER", "audit")  # a refused upload is not an export
+
+
+def test_the_report_button_sends_the_report_by_direct_message(group):
+    seed_a_week(group)
+    assert group.click("report_send", "T1:C1", user="UOWNER", channel="DUOWNER") == \
+        "The report is on its way to your direct messages."
+    group.settle()
+    [sent] = [p for p in group.posts("UOWNER") if p["text"].startswith("*Report* for <#C1>")]
+    assert "the 4 weeks from 2026-11-02 to 2026-11-29" in sent["text"] and "• Members: 3" in sent["text"]
+    assert group.click("report_send", "T1:C1", user="UBOB", channel="DUBOB").startswith("Only this group's owners")
+    assert "managed group" in group.click("report_send", "T1:C9", user="UOWNER", channel="DUOWNER")
+
+
+# --- the emulator's files.uploadV2 -------------------------------------------------------------------
+def test_the_emulator_answers_the_three_steps_of_files_upload_v2():
+    with SlackEmulator() as slack:
+        slack.add_user("UOWNER")
+        client = WebClient(token="xoxb-test", base_url=slack.url)
+        done = client.files_upload_v2(channel="DUOWNER", filename="week.csv", content="a,b\r\n1,2\r\n", title="Week",
+                                      initial_comment="here")
+        assert done["file"]["title"] == "Week"
+        [upload] = slack.uploaded_files()
+        assert (upload["id"], upload["content"], upload["channel"], upload["initial_comment"]) == \
+            (done["file"]["id"], "a,b\r\n1,2\r\n", "DUOWNER", "here")
+        assert [c.method for c in slack.calls] == ["files.getUploadURLExternal", "files.completeUploadExternal"]
+        refusals = {
+            "a user id is not a conversation": lambda: client.files_upload_v2(channel="UOWNER", filename="x.csv", content="x"),
+            "an unknown file": lambda: client.files_completeUploadExternal(files=[{"id": "F404"}], channel_id="DUOWNER"),
+            "an empty file": lambda: client.files_getUploadURLExternal(filename="x.csv", length=0),
+            "not in the channel": lambda: client.files_upload_v2(channel="C9", filename="x.csv", content="x"),
+        }
+        errors = {}
+        for name, call in refusals.items():
+            with pytest.raises(SlackApiError) as refused:
+                call()
+            errors[name] = refused.value.response["error"]
+        assert errors == {"a user id is not a conversation": "invalid_arguments", "an unknown file": "file_not_found",
+                          "an empty file": "missing_argument", "not in the channel": "channel_not_found"}
+        started = client.files_getUploadURLExternal(filename="never.csv", length=5)  # no bytes sent to the address
+        with pytest.raises(SlackApiError) as refused:
+            client.files_completeUploadExternal(files=[{"id": started["file_id"]}], channel_id="DUOWNER")
+        assert refused.value.response["error"] == "invalid_arguments"
+        assert len(slack.uploaded_files()) == 1

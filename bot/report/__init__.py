@@ -177,7 +177,8 @@ class ReportService:
                            others=also))
         if not lines:
             return []
-        return [t(locale, "report.stories.title", count=str(len(helped))), *lines]
+        title = "report.stories.title.one" if len(helped) == 1 else "report.stories.title.many"
+        return [t(locale, title, count=str(len(helped))), *lines]
 
     def _question(self, group: Group, ts: str, asked: int) -> dict | None:
         key = question_key(group.team_id, group.channel_id, ts)
@@ -253,11 +254,15 @@ class ReportService:
 
     # --- the export -----------------------------------------------------------------------------
     def csv(self, group: Group, weeks: int) -> str:
-        """One row per complete week, oldest first, under a header (`COLUMNS`)."""
+        """One row per complete week, oldest first, under a header (`COLUMNS`); a week that ended
+        before the group was set up has its dates only (the bot has no record of it)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
         for n in self.metrics.weeks(group, weeks):
+            if not self.metrics.observed(group, n.end):
+                writer.writerow([n.week, n.start.isoformat(), (n.end - timedelta(days=1)).isoformat()] + [""] * (len(COLUMNS) - 3))
+                continue
             median = None if n.median_answer_seconds is None else f"{n.median_answer_seconds / 60:.1f}"
             rate = None if n.response_rate is None else percent(n.response_rate)
             writer.writerow([safe_cell(value) for value in (

@@ -247,6 +247,20 @@ def test_a_replayed_event_counts_once_and_a_replayed_question_keeps_its_state(wo
     assert (today.active, today.asked) == (2, 0)  # UC at 00:30 and UA now; 7.0 was asked on the 27th
 
 
+def test_the_member_records_are_read_again_only_once_they_changed(world):
+    first = world.metrics.membership(world.group)
+    assert world.metrics.membership(world.group) is first
+    world.at(utc(30, 11)).says("UA", "9.0", "good morning")  # someone already known: nothing changed
+    assert world.metrics.membership(world.group) is first
+    world.says("UG", "9.1", "hello, I lurked for years")  # seen for the first time: one more member
+    second = world.metrics.membership(world.group)
+    assert second is not first and second.unrecorded == first.unrecorded + 1
+    world.joins("UH")
+    world.leaves("UA")
+    today = world.metrics.numbers(world.group, date(2026, 11, 30), date(2026, 12, 1))
+    assert (today.members, today.joins, today.leaves) == (5, 1, 1)  # UC, UD, UE, UG, UH
+
+
 # --- unit: the report ------------------------------------------------------------------------------
 def test_the_report_of_the_last_two_weeks(world):
     lines = plain(world.report.report(world.group, 2)).split("\n")

@@ -127,6 +127,8 @@ class ActivityService:
         key = member_key(group.team_id, group.channel_id, user_id)
         before = self.store.get(LAST_ACTIVE, key)  # read before it moves: their first activity of the day?
         self.daily.active(group, parse_iso(before["at"]) if before else None, now, event_id)
+        if before is None:
+            self.daily.membership_changed(group)  # someone seen here for the first time
         self.store.accumulate(LAST_ACTIVE, key, latest={
             "team_id": group.team_id, "channel_id": group.channel_id, "user_id": user_id, "at": utc_iso(now)},
             once=f"{event_id}:active")

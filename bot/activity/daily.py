@@ -13,11 +13,15 @@ small document per local day (the group's time zone), in monthly tables `daily.Y
   when their previous activity was before A: gap > d − A. So the distinct members active over any
   span of days is a sum over its days' documents, without a set of members (`distinct_active`).
 - `kudos`: the kudos counted that day (a removed reaction takes one back).
-- `q:<ts>`: the state of each question asked that day: [asked (epoch seconds), seconds to the first
-  answer by someone else or null, seconds to its resolution or null, how many people other than the
-  asker replied, 1 when it was resolved with an answerer]. Set again whenever the question changes
-  (and when an event about it is replayed), from the question's own durable record.
+- `q:<ts>`: the state of each question asked that day (`QuestionState`: when it was asked, how long
+  until a first answer by someone else and until its resolution, how many people helped). Set
+  again whenever the question changes (and when an event about it is replayed), from the
+  question's own durable record.
 - `thanked:<week>`: how many people the weekly recognition post of that week named.
+
+Beside them, `membership_changes` counts, per group, the changes to what the member records say
+(a join, a leave, someone seen for the first time), so a reader can keep what it made of those
+records until they change (`bot.report.metrics.Membership`).
 
 Windows up to `GAP_CAP` − 1 days are exact. A crash mid-flush can lose a member's first activity of
 a day (the activity record and this one are separate files), never count it twice.
@@ -25,6 +29,7 @@ a day (the activity record and this one are separate files), never count it twic
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from ..clock import Clock, parse_iso
 from ..groups import Group
@@ -35,6 +40,7 @@ GAP_CAP = 400  # `seen:` gaps at or above this (and "never before") share one bu
 SEEN = "seen:"
 QUESTION = "q:"
 THANKED = "thanked:"
+MEMBERSHIP_CHANGES = "membership_changes"
 
 
 def daily_table(day: date) -> str:
@@ -63,13 +69,32 @@ def distinct_active(days: dict[date, dict], first: date, end: date) -> int:
     return total
 
 
-def question_state(doc: dict) -> list:
-    """The compact state of a question kept in its day's document (see the module docstring)."""
-    asked = parse_iso(doc["asked_at"])
-    resolved = int((parse_iso(doc["resolved_at"]) - asked).total_seconds()) if doc.get("resolved_at") else None
-    helpers = len({user for user in (doc.get("replies") or {}).values() if user != doc["asker"]})
-    answered_by = 1 if doc.get("resolved_at") and doc.get("answerer") and doc["answerer"] != doc["asker"] else 0
-    return [int(asked.timestamp()), doc.get("answer_seconds"), resolved, helpers, answered_by]
+class QuestionState(NamedTuple):
+    """A question as its day's document keeps it: a short string ("1764000000,1800,,2,0"), cheap
+    to store, copy and read for thousands of questions."""
+    asked: int  # epoch seconds
+    answer: int | None  # seconds to the first reply by someone other than the asker
+    resolve: int | None  # seconds to its resolution
+    helpers: int  # people other than the asker who replied
+    answered_by: int  # 1 when it was resolved with an answerer (someone other than the asker)
+
+    def encode(self) -> str:
+        return ",".join("" if value is None else str(value) for value in self)
+
+    @classmethod
+    def decode(cls, value: str) -> "QuestionState":
+        asked, answer, resolve, helpers, answered_by = value.split(",")
+        return cls(int(asked), int(answer) if answer else None, int(resolve) if resolve else None, int(helpers),
+                   int(answered_by))
+
+    @classmethod
+    def of(cls, doc: dict) -> "QuestionState":
+        asked = parse_iso(doc["asked_at"])
+        resolve = int((parse_iso(doc["resolved_at"]) - asked).total_seconds()) if doc.get("resolved_at") else None
+        helpers = len({user for user in (doc.get("replies") or {}).values() if user != doc["asker"]})
+        answered_by = 1 if doc.get("resolved_at") and doc.get("answerer") and doc["answerer"] != doc["asker"] else 0
+        answer = doc.get("answer_seconds")
+        return cls(int(asked.timestamp()), None if answer is None else int(answer), resolve, helpers, answered_by)
 
 
 class DailyRecord:
@@ -99,7 +124,15 @@ class DailyRecord:
     def question(self, group: Group, doc: dict) -> None:
         """A question was asked or changed: its day's document holds its state again."""
         day = local_day_of(parse_iso(doc["asked_at"]), group.config["timezone"])
-        self._bump(group, day, latest={f"{QUESTION}{doc['ts']}": question_state(doc)})
+        self._bump(group, day, latest={f"{QUESTION}{doc['ts']}": QuestionState.of(doc).encode()})
+
+    def membership_changed(self, group: Group) -> None:
+        """A join, a leave, or someone seen in the group for the first time."""
+        self.store.accumulate(MEMBERSHIP_CHANGES, f"{group.team_id}:{group.channel_id}", add={"n": 1},
+                              latest={"team_id": group.team_id, "channel_id": group.channel_id})
+
+    def membership_version(self, group: Group) -> int:
+        return int((self.store.get(MEMBERSHIP_CHANGES, f"{group.team_id}:{group.channel_id}") or {}).get("n", 0))
 
     def thanked(self, group: Group, week: str, count: int) -> None:
         self._bump(group, local_day_of(self.clock.now(), group.config["timezone"]), latest={f"{THANKED}{week}": count})

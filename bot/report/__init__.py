@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from ..activity import CONTRIBUTIONS, MEMBERS, Contribution, contributions_table, member_key
+from ..activity import CONTRIBUTIONS, Contribution, contributions_table, member_key
 from ..clock import Clock, parse_iso
 from ..groups import Group
 from ..i18n import t, tp
@@ -116,7 +116,11 @@ class ReportService:
     def report(self, group: Group, weeks: int) -> Text:
         locale, tz = group.locale, group.config["timezone"]
         period = self.period(group, weeks)
-        previous, now = self.metrics.series(group, [period.before.start, period.start, period.end])
+        # Read once for the whole report: the member records and the days of both periods.
+        membership = self.metrics.membership(group)
+        days = self.metrics.days(group, period.before.start - timedelta(days=1), period.end + timedelta(days=1))
+        previous, now = self.metrics.series(group, [period.before.start, period.start, period.end], days=days,
+                                            membership=membership)
         if not self.metrics.observed(group, period.before.end):
             previous = None
         head = [t(locale, "report.header.one" if weeks == 1 else "report.header.many", group=ChannelRef(group.channel_id),
@@ -124,8 +128,8 @@ class ReportService:
         if group.created_at and parse_iso(group.created_at) > midnight(period.start, tz):
             head.append(t(locale, "report.followed_since", date=parse_iso(group.created_at).astimezone(zone(tz)).date().isoformat()))
         sections = [join(head, "\n"), join(self._number_lines(locale, now, previous), "\n")]
-        for build in (self._stories, self._events, self._newcomers):
-            lines = build(group, period)
+        for lines in (self._stories(group, period, days), self._events(group, period),
+                      self._newcomers(group, period, membership)):
             if lines:
                 sections.append(join(lines, "\n"))
         sections.append(t(locale, "report.note", timezone=tz, export=Code("/community export")))
@@ -151,16 +155,17 @@ class ReportService:
     def _named(self, group: Group, user_id: str | None) -> bool:
         return bool(user_id) and not self.recognition.is_opted_out(group.team_id, user_id)
 
-    def _stories(self, group: Group, period: Period) -> list[Text]:
+    def _stories(self, group: Group, period: Period, days) -> list[Text]:
         """The best-answered questions of the period: resolved by its end, with help."""
         cutoff = midnight(period.end, group.config["timezone"]).timestamp()
-        helped = [(ts, state) for ts, state in self.metrics.asked(group, period.start, period.end)
-                  if state[2] is not None and state[0] + state[2] < cutoff and (state[3] or state[4])]
-        helped.sort(key=lambda item: (-item[1][3], item[1][1] if item[1][1] is not None else item[1][2], item[0]))
+        helped = [(ts, state) for ts, state in self.metrics.asked(group, period.start, period.end, days=days)
+                  if state.resolve is not None and state.asked + state.resolve < cutoff and (state.helpers or state.answered_by)]
+        helped.sort(key=lambda item: (-item[1].helpers, item[1].answer if item[1].answer is not None else item[1].resolve,
+                                      item[0]))
         locale = group.locale
         lines = []
         for ts, state in helped[:MAX_STORIES]:
-            doc = self._question(group, ts, state[0])
+            doc = self._question(group, ts, state.asked)
             if doc is None:
                 continue
             answerer = doc.get("answerer") or doc.get("first_replier")
@@ -211,17 +216,16 @@ class ReportService:
             lines.append(t(locale, "report.more", count=str(len(held) - MAX_EVENTS)))
         return lines
 
-    def _newcomers(self, group: Group, period: Period) -> list[Text]:
+    def _newcomers(self, group: Group, period: Period, membership) -> list[Text]:
         """People whose latest join is in the period and who helped in it, most helpful first."""
         tz, locale = group.config["timezone"], group.locale
-        start_at, end_at = midnight(period.start, tz), midnight(period.end, tz)
-        weeks = [(period.start + timedelta(weeks=n)).isocalendar() for n in range(period.weeks)]
+        weeks = [f"{year}-W{week:02d}" for year, week, _ in
+                 ((period.start + timedelta(weeks=n)).isocalendar() for n in range(period.weeks))]
         found = []
-        for doc in self.store.find(MEMBERS, team_id=group.team_id, channel_id=group.channel_id, status="member"):
-            joined = parse_iso(doc["joined_at"]) if doc.get("joined_at") else None
-            if joined is None or not start_at <= joined < end_at or not self._named(group, doc["user_id"]):
+        for user_id, joined in membership.joined_between(midnight(period.start, tz), midnight(period.end, tz)):
+            if not self._named(group, user_id):
                 continue
-            done = self._contribution(group, doc["user_id"], [f"{year}-W{week:02d}" for year, week, _ in weeks])
+            done = self._contribution(group, user_id, weeks)
             if any(getattr(done, name) for name in CONTRIBUTIONS):
                 found.append((joined, done))
         if not found:

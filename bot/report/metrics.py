@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import bisect
 import statistics
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
 from ..activity import LAST_ACTIVE, MEMBERS
-from ..activity.daily import QUESTION, THANKED, daily_table, distinct_active, local_day_of
+from ..activity.daily import QUESTION, THANKED, DailyRecord, QuestionState, daily_table, distinct_active, local_day_of
 from ..clock import Clock, parse_iso
 from ..groups import Group
 from ..i18n import t, tp
@@ -44,6 +46,7 @@ from ..worktime import zone
 
 STALE_DAYS = 30  # as `bot.questions.STALE_AFTER`: after that a waiting question is no longer followed
 MONTH_DAYS = 30  # the dashboard's second activity window
+MEMBERSHIPS_KEPT = 64  # groups whose member records are kept read (about 1 MB per 5,000 members)
 
 
 def midnight(day: date, tz: str) -> datetime:
@@ -123,10 +126,59 @@ class Overview:
         return trend(self.current, self.previous, name)
 
 
+class Membership:
+    """The group's member records, read once (one pass over the members table and the last-activity
+    records): members at any instants, joins and leaves between them, and who joined when."""
+
+    def __init__(self, store: Store, group: Group):
+        self.records = []  # (user, joined or None, left or None: only for those who left)
+        recorded = set()
+        for doc in store.find(MEMBERS, team_id=group.team_id, channel_id=group.channel_id):
+            recorded.add(doc["user_id"])
+            joined = parse_iso(doc["joined_at"]) if doc.get("joined_at") else None
+            left = parse_iso(doc["left_at"]) if doc.get("status") == "left" and doc.get("left_at") else None
+            self.records.append((doc["user_id"], joined, left))
+        # People from before the set-up, known only from their activity.
+        self.unrecorded = sum(1 for doc in store.find(LAST_ACTIVE, team_id=group.team_id, channel_id=group.channel_id)
+                              if doc["user_id"] not in recorded)
+
+    def counts(self, instants: list[datetime]) -> tuple[list[int], list[int], list[int]]:
+        """Members at each instant, and joins and leaves between consecutive ones."""
+        count = len(instants)
+        diff = [0] * (count + 1)
+        joins, leaves = [0] * (count - 1), [0] * (count - 1)
+        for _, joined, left in self.records:
+            first = 0 if joined is None else bisect.bisect_right(instants, joined)  # instants after the join
+            last = count - 1 if left is None else bisect.bisect_right(instants, left) - 1  # instants up to the leave
+            if first <= last:
+                diff[first] += 1
+                diff[last + 1] -= 1
+            for moment, tally in ((joined, joins), (left, leaves)):
+                if moment is not None and instants[0] <= moment < instants[-1]:
+                    tally[bisect.bisect_right(instants, moment) - 1] += 1
+        members, running = [], self.unrecorded
+        for index in range(count):
+            running += diff[index]
+            members.append(running)
+        return members, joins, leaves
+
+    def joined_between(self, start: datetime, end: datetime) -> list[tuple[str, datetime]]:
+        """(user, when) of the members still here whose latest join is in [start, end)."""
+        return [(user, joined) for user, joined, left in self.records
+                if joined is not None and left is None and start <= joined < end]
+
+
+Days = dict  # date -> that day's document (`bot.activity.daily`)
+
+
 class MetricsService:
     def __init__(self, store: Store, clock: Clock):
         self.store = store
         self.clock = clock
+        self.daily = DailyRecord(store, clock)
+        # What the member records said, per group, until they change (in memory: a restart reads again).
+        self._memberships: OrderedDict[str, tuple[int, Membership]] = OrderedDict()
+        self._lock = threading.Lock()
 
     # --- periods ------------------------------------------------------------------------------
     def today(self, group: Group) -> date:
@@ -144,42 +196,62 @@ class MetricsService:
         last_monday = week_start(self.today(group))
         return self.series(group, [last_monday - timedelta(weeks=back) for back in range(count, -1, -1)])
 
-    def series(self, group: Group, bounds: list[date]) -> list[Numbers]:
+    def series(self, group: Group, bounds: list[date], *, days: Days | None = None,
+               membership: Membership | None = None) -> list[Numbers]:
         """Numbers of the consecutive periods [bounds[0], bounds[1]), [bounds[1], bounds[2])…: one
-        pass over the member records and one read per day, whatever the number of periods."""
+        pass over the member records and one read per month of days, whatever the number of
+        periods. `days` (holding at least a day either side of the bounds) and `membership` may be
+        given when the caller read them already."""
         tz = group.config["timezone"]
         instants = [midnight(day, tz) for day in bounds]
-        members, joins, leaves = self._membership(group, instants)
-        days = self._days(group, bounds[0] - timedelta(days=1), bounds[-1] + timedelta(days=1))
-        result = []
-        for index, (start, end) in enumerate(zip(bounds, bounds[1:])):
-            asked = self._asked(days, start - timedelta(days=1), end + timedelta(days=1), instants[index], instants[index + 1])
-            result.append(self._period(group, days, start, end, instants[index + 1], asked, members[index + 1],
-                                       joins[index], leaves[index]))
-        return result
+        members, joins, leaves = (membership or self.membership(group)).counts(instants)
+        if days is None:
+            days = self.days(group, bounds[0] - timedelta(days=1), bounds[-1] + timedelta(days=1))
+        return [self._period(days, start, end, instants[index], instants[index + 1], members[index + 1], joins[index],
+                             leaves[index])
+                for index, (start, end) in enumerate(zip(bounds, bounds[1:]))]
 
     def overview(self, group: Group, days: int = 7) -> Overview:
         """The dashboard's numbers: the last `days` local days, today included, and the days before."""
-        today = self.today(group)
-        end = today + timedelta(days=1)
+        tz = group.config["timezone"]
+        end = self.today(group) + timedelta(days=1)
         start, before = end - timedelta(days=days), end - timedelta(days=2 * days)
         month, month_before = end - timedelta(days=MONTH_DAYS), end - timedelta(days=2 * MONTH_DAYS)
-        previous_numbers, current_numbers = self.series(group, [before, start, end])
-        records = self._days(group, min(month_before, before) - timedelta(days=STALE_DAYS + 1), end + timedelta(days=1))
-        waiting_now = self._waiting(group, records, self.clock.now())
+        records = self.days(group, min(month_before, before - timedelta(days=STALE_DAYS)) - timedelta(days=1),
+                            end + timedelta(days=1))
+        previous, current = self.series(group, [before, start, end], days=records)
+        waiting_now = self._waiting(records, self.clock.now())
         observed = self.observed(group, start)
         return Overview(
-            current=current_numbers, previous=previous_numbers if observed else None,
+            current=current, previous=previous if observed else None,
             active_month=distinct_active(records, month, end),
             active_month_before=distinct_active(records, month_before, month) if self.observed(group, month) else None,
             open_now=len(waiting_now),
-            open_before=len(self._waiting(group, records, midnight(start, group.config["timezone"]))) if observed else None,
+            open_before=len(self._waiting(records, midnight(start, tz))) if observed else None,
             oldest_open=min(waiting_now, key=lambda q: (q.asked_at, q.ts), default=None))
 
     # --- reading the records --------------------------------------------------------------------
-    def _days(self, group: Group, first: date, end: date) -> dict[date, dict]:
+    def membership(self, group: Group) -> Membership:
+        """The group's member records as last read, read again when a join, a leave or someone new
+        changed them since (`membership_changes`): a dashboard read between two changes costs no
+        pass over the members."""
+        version = self.daily.membership_version(group)  # before reading: a change meanwhile reads again next time
+        with self._lock:
+            cached = self._memberships.get(group.key)
+            if cached and cached[0] == version:
+                self._memberships.move_to_end(group.key)
+                return cached[1]
+        membership = Membership(self.store, group)
+        with self._lock:
+            self._memberships[group.key] = (version, membership)
+            self._memberships.move_to_end(group.key)
+            while len(self._memberships) > MEMBERSHIPS_KEPT:
+                self._memberships.popitem(last=False)
+        return membership
+
+    def days(self, group: Group, first: date, end: date) -> Days:
         """The group's per-day documents for the local days [first, end): one read per month table."""
-        found: dict[date, dict] = {}
+        found: Days = {}
         month = first.replace(day=1)
         while month < end:
             for doc in self.store.find(daily_table(month), team_id=group.team_id, channel_id=group.channel_id):
@@ -189,36 +261,36 @@ class MetricsService:
             month = (month + timedelta(days=32)).replace(day=1)
         return found
 
-    def asked(self, group: Group, start: date, end: date) -> list[tuple[str, list]]:
-        """(message id, state) of the questions asked in the local days [start, end); a state is
-        [asked (epoch s), s to the first answer or None, s to the resolution or None, helpers,
-        1 when resolved with an answerer] (`bot.activity.daily`), as it stands now."""
+    def asked(self, group: Group, start: date, end: date, *, days: Days | None = None) -> list[tuple[str, QuestionState]]:
+        """(message id, state as it stands now) of the questions asked in the local days [start, end)."""
         tz = group.config["timezone"]
-        days = self._days(group, start - timedelta(days=1), end + timedelta(days=1))
-        return self._asked(days, start - timedelta(days=1), end + timedelta(days=1), midnight(start, tz), midnight(end, tz))
+        if days is None:
+            days = self.days(group, start - timedelta(days=1), end + timedelta(days=1))
+        return self._asked(days, start, end, midnight(start, tz), midnight(end, tz))
 
     @staticmethod
-    def _asked(days: dict[date, dict], first: date, end: date, start_at: datetime, end_at: datetime) -> list[tuple[str, list]]:
-        """Questions asked in [start_at, end_at), looked up in the days [first, end) (a day either
-        side of the period: the time zone may have changed since they were recorded)."""
+    def _asked(days: Days, start: date, end: date, start_at: datetime, end_at: datetime) -> list[tuple[str, QuestionState]]:
+        """Questions asked in [start_at, end_at), looked up a day either side of [start, end) (the
+        time zone may have changed since they were recorded)."""
         low, high = start_at.timestamp(), end_at.timestamp()
         found = []
-        day = first
-        while day < end:
-            for name, state in (days.get(day) or {}).items():
-                if name.startswith(QUESTION) and low <= state[0] < high:
-                    found.append((name[len(QUESTION):], state))
+        day, last = start - timedelta(days=1), end + timedelta(days=1)
+        while day < last:
+            for name, value in (days.get(day) or {}).items():
+                if name.startswith(QUESTION):
+                    state = QuestionState.decode(value)
+                    if low <= state.asked < high:
+                        found.append((name[len(QUESTION):], state))
             day += timedelta(days=1)
         return found
 
-    def _period(self, group: Group, days: dict[date, dict], start: date, end: date, end_at: datetime,
-                questions: list[tuple[str, list]], members: int, joins: int, leaves: int) -> Numbers:
+    def _period(self, days: Days, start: date, end: date, start_at: datetime, end_at: datetime, members: int, joins: int,
+                leaves: int) -> Numbers:
         cutoff = end_at.timestamp()
-        asked = [state for _, state in questions]
-        before_end = lambda state, index: state[index] is not None and state[0] + state[index] < cutoff  # noqa: E731
-        answered = [state[1] for state in asked if before_end(state, 1)]
-        resolved = sum(1 for state in asked if before_end(state, 2))
-        unanswered = sum(1 for state in asked if not before_end(state, 1) and not before_end(state, 2))
+        asked = [state for _, state in self._asked(days, start, end, start_at, end_at)]
+        answered = [state.answer for state in asked if _by(state, state.answer, cutoff)]
+        resolved = sum(1 for state in asked if _by(state, state.resolve, cutoff))
+        unanswered = sum(1 for state in asked if not _by(state, state.answer, cutoff) and not _by(state, state.resolve, cutoff))
         kudos = thanked = 0
         day = start
         while day < end:
@@ -229,43 +301,26 @@ class MetricsService:
         return Numbers(start, end, members, joins, leaves, distinct_active(days, start, end), len(asked), len(answered),
                        resolved, statistics.median(answered) if answered else None, unanswered, kudos, thanked)
 
-    def _waiting(self, group: Group, days: dict[date, dict], at: datetime) -> list[OpenQuestion]:
+    @staticmethod
+    def _waiting(days: Days, at: datetime) -> list[OpenQuestion]:
         """Questions asked in the `STALE_DAYS` before `at` with no reply and no resolution by then."""
         low, high = (at - timedelta(days=STALE_DAYS)).timestamp(), at.timestamp()
+        first, last = (at - timedelta(days=STALE_DAYS + 1)).date(), (at + timedelta(days=1)).date()  # a day either side
         waiting = []
-        for doc in days.values():
-            for name, state in doc.items():
-                if name.startswith(QUESTION) and low <= state[0] < high and not any(
-                        state[index] is not None and state[0] + state[index] < high for index in (1, 2)):
-                    waiting.append(OpenQuestion(name[len(QUESTION):], datetime.fromtimestamp(state[0], zone("UTC"))))
+        for day, doc in days.items():
+            if not first <= day <= last:
+                continue
+            for name, value in doc.items():
+                if name.startswith(QUESTION):
+                    state = QuestionState.decode(value)
+                    if low <= state.asked < high and not _by(state, state.answer, high) and not _by(state, state.resolve, high):
+                        waiting.append(OpenQuestion(name[len(QUESTION):], datetime.fromtimestamp(state.asked, zone("UTC"))))
         return waiting
 
-    def _membership(self, group: Group, instants: list[datetime]) -> tuple[list[int], list[int], list[int]]:
-        """Members at each instant, and joins and leaves between consecutive ones, in one pass over
-        the members table and the last-active records (see "members" in the module docstring)."""
-        count = len(instants)
-        diff = [0] * (count + 1)
-        joins, leaves = [0] * (count - 1), [0] * (count - 1)
-        recorded = set()
-        for doc in self.store.find(MEMBERS, team_id=group.team_id, channel_id=group.channel_id):
-            recorded.add(doc["user_id"])
-            joined = parse_iso(doc["joined_at"]) if doc.get("joined_at") else None
-            left = parse_iso(doc["left_at"]) if doc.get("status") == "left" and doc.get("left_at") else None
-            first = 0 if joined is None else bisect.bisect_right(instants, joined)  # instants after the join
-            last = count - 1 if left is None else bisect.bisect_right(instants, left) - 1  # instants up to the leave
-            if first <= last:
-                diff[first] += 1
-                diff[last + 1] -= 1
-            for moment, tally in ((joined, joins), (left, leaves)):
-                if moment is not None and instants[0] <= moment < instants[-1]:
-                    tally[bisect.bisect_right(instants, moment) - 1] += 1
-        unrecorded = sum(1 for doc in self.store.find(LAST_ACTIVE, team_id=group.team_id, channel_id=group.channel_id)
-                         if doc["user_id"] not in recorded)
-        members, running = [], unrecorded
-        for index in range(count):
-            running += diff[index]
-            members.append(running)
-        return members, joins, leaves
+
+def _by(state: QuestionState, after: int | None, cutoff: float) -> bool:
+    """Whether what happened `after` seconds after the question was asked came before `cutoff`."""
+    return after is not None and state.asked + after < cutoff
 
 
 # --- saying the numbers --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ METHOD_SCOPES = {
     "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
 
     # audience
-
+    "conversations.members": {"channels:read", "groups:read"},
     # home dashboard
 
 }
@@ -132,7 +132,10 @@ def exercise_more_features(ws):
     assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")
 
     # audience
-
+    ws.run("UCAROL", "follow kubernetes", channel="C2")
+    ws.sender.message_shortcut("highlight", user_id="UOWNER", channel_id="C1",
+                               message={"type": "message", "user": "UALICE", "ts": reply, "text": "kubernetes tip"})
+    ws.settle()
     # home dashboard
 
     ws.settle()

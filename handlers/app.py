@@ -37,6 +37,7 @@ from . import content
 # events
 
 # report
+from . import report
 
 # audience
 from . import audience
@@ -111,6 +112,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # events
 
         # report
+        report,
 
         # audience
         audience,

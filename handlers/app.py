@@ -32,10 +32,12 @@ from . import commands, digest, home, questions, recognition, reminders
 # moderation
 
 # content
+from . import content
 
 # events
 
 # report
+from . import report
 
 # audience
 from . import audience
@@ -105,10 +107,12 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # moderation
 
         # content
+        content,
 
         # events
 
         # report
+        report,
 
         # audience
         audience,

@@ -139,6 +139,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
         core.audit.describe(action, label)
     core.digest.add_section("content", core.content.checklist_section, order=SECTION_ORDER)
     content_commands.install(core.commands, core)
+    core.home.add_count("stale_content", core.content.stale_count)  # the App Home: content to review
 
     # events
 
@@ -151,6 +152,9 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
                                 events=lambda: getattr(core, "events", None))  # read when a report is made
     core.audit.describe(EXPORTED, "audit.report.exported")
     report_commands.install(core.commands, core)
+    from .report import SEND_REPORT
+    core.home.add_overview(core.metrics.overview)  # the App Home's figures, with their changes
+    core.home.add_owner_button("report", SEND_REPORT)
 
     # audience
     from .audience import AudienceService

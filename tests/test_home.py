@@ -274,16 +274,14 @@ def press_value(ws, user: str, view: dict, action_id: str, value: str, block_id:
 
 
 def test_an_owner_opening_the_home_gets_the_dashboard_of_their_group(group):
-    group.core.home.add_count("join_requests", lambda g: 3)
     text = home_text(open_home(group, "UOWNER"))
     assert "*Dashboard* of <#C1>" in text
-    assert "*Join requests waiting*\n3" in text
+    assert "*Members*\n" in text and "*Content to review*\n0" in text  # the metrics and a duty's count
     assert "[Settings]" in text and "[Unanswered questions]" in text
     assert "Your expertise" in text and "Your preferences" in text
 
 
 def test_a_member_opening_the_home_sees_their_groups_expertise_and_preferences_never_figures(group):
-    group.core.home.add_count("flags", lambda g: 3)
     group.join("UALICE")
     group.run("UALICE", "expertise add kubernetes, helm")
     view = open_home(group, "UALICE")
@@ -291,7 +289,7 @@ def test_a_member_opening_the_home_sees_their_groups_expertise_and_preferences_n
     assert "Your groups (1)" in text and "<#C1>: visit reminders on" in text and "[No more reminders]" in text
     assert "Topics you declared: kubernetes, helm" in text and "[Remove kubernetes]" in text
     assert "The weekly thanks may name you." in text and "[Don't name me]" in text
-    assert "Dashboard" not in text and "flags" not in text and "[Settings]" not in text
+    assert "Dashboard" not in text and "Members" not in text and "Content to review" not in text and "[Settings]" not in text
     assert all(block["type"] != "section" or not block.get("fields") for block in view["blocks"])
 
 
@@ -329,7 +327,6 @@ def test_an_owner_of_forty_groups_pages_through_them_within_slacks_limits(group)
     core = group.core
     for n in range(2, 41):
         core.groups.create("T1", f"C{n:03d}", "UOWNER", timezone="Europe/Paris")
-    core.home.add_count("stale_content", lambda g: 1)
     view, pages = open_home(group, "UOWNER"), []
     while True:
         assert len(view["blocks"]) <= 100 and len(json.dumps(view).encode()) < 250_000
@@ -399,3 +396,41 @@ def test_a_member_who_joined_is_in_their_groups_and_one_who_left_is_not(group):
     assert "<#C1>" in home_text(open_home(group, "UBOB"))
     group.leave("UBOB")
     assert "The bot knows of no managed group you are in yet" in home_text(open_home(group, "UBOB"))
+
+
+def test_the_dashboard_of_a_seeded_group_over_slack(group):
+    """The report's metrics on the owner's card, with their changes, over two weeks of real events."""
+    from handlers.emulator import reaction_added_event
+    from tests.test_report import seed_a_week, utc
+    seed_a_week(group)  # from Monday 23 November: a newcomer, two questions answered, one resolved, kudos, Friday's thanks
+    group.join("UCAROL")  # Monday 30 November, 11:00 in Paris
+    group.say("UDAN", "Is there a staging VPN profile?")  # nobody answers
+    group.clock.set(utc(1, 9, month=12))  # Tuesday 10:00
+    question = group.say("UBOB", "How do I reset my 2FA token?")
+    group.advance(minutes=20)
+    answer = group.say("UALICE", "Settings, then Security, then Reset", thread_ts=question)
+    group.sender.event(reaction_added_event("UBOB", "white_check_mark", "C1", answer, item_user="UALICE"))
+    group.sender.event(reaction_added_event("UBOB", "raised_hands", "C1", answer, item_user="UALICE"))
+    group.clock.set(utc(2, 11, month=12))  # Wednesday 2 December, 12:00 in Paris
+    group.settle()
+    view = open_home(group, "UOWNER")
+    fields = [field for block in view["blocks"] for field in (x["text"] for x in block.get("fields", []))]
+    assert "*Content to review*\n0 (=)" in fields  # a duty's count, against the one kept a week before
+    assert fields[:12] == [
+        "*Members*\n4 (+1)",  # UCAROL joined; UDAN joined the week before; UBOB and UALICE known from what they did
+        "*New members*\n1 (=)",
+        "*Active members, 7 days*\n3 (=)",
+        "*Active members, 30 days*\n3",  # the bot did not follow the group 30 days before: no change
+        "*Questions asked*\n2 (=)",
+        "*Answered*\n1 (−1)",
+        "*Resolved*\n1 (=)",
+        "*Response rate*\n50 % (−50 pts)",
+        "*Median time to a first answer*\n20 min (−55 min)",  # against 1 h 15 min, the median of 2 h and 30 min
+        "*Still open (last 30 days)*\n1, the oldest 2 days old (+1)",
+        "*Kudos given*\n1 (=)",
+        "*Thanked in the weekly recognition*\n3 (+3)",  # Friday's post named three people
+    ]
+    assert "[Report by DM]" in texts(view)
+    press(group, "UOWNER", view, "Report by DM")
+    group.settle()
+    assert any(post.get("text", "").startswith("*Report* for <#C1>") for post in group.posts())

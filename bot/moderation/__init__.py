@@ -183,7 +183,9 @@ class ModerationService:
         cached = self._matchers.get(group.key)
         if cached is None or cached[0] != signature:
             own = [parse(phrase) for phrase in phrases]
-            cached = (signature, Matcher(own + (DEFAULT_RULES if signature[1] else [])))
+            normals = {rule.normal for rule in own}  # a group's own phrase wins over the same default one
+            shared = [rule for rule in DEFAULT_RULES if rule.normal not in normals] if signature[1] else []
+            cached = (signature, Matcher(own + shared))
             self._matchers[group.key] = cached
         return cached[1]
 
@@ -199,12 +201,12 @@ class ModerationService:
             return False
         if self._recently_closed(case_key(group, ts)) is not None:
             return False  # a replayed or redelivered message whose case is already closed: nothing new
-        return self._open_or_join(group, ts, user_id, thread_ts, text, matches=[rule.phrase for rule in matched])
+        return self._open_or_join(group, ts, user_id, thread_ts, text, matches=_pairs(matched))
 
     def on_edit(self, group: Group, ts: str, user_id: str, text: str) -> None:
         """An edited message: its case follows the new text; a message that now matches is reported,
         unless owners dismissed it lately."""
-        matches = [rule.phrase for rule in self.test(group, text)]
+        matches = _pairs(self.test(group, text))
         key = case_key(group, ts)
         if self.store.get(OPEN, key) is None:
             if matches and not self._recently_closed(key, "dismissed"):
@@ -395,10 +397,10 @@ class ModerationService:
             return (Link(case["link"], tp(group.locale, "moderation.your_message")),)
         return t(group.locale, "moderation.message_at", group=ChannelRef(group.channel_id), when=self._when(group, case["ts"]))
 
-    def _phrases(self, locale: str, phrases: list[str]) -> Text:
-        default_phrases = {rule.phrase for rule in DEFAULT_RULES}
-        return join(t(locale, "moderation.default_phrase", phrase=Code(phrase)) if phrase in default_phrases
-                    else (Code(phrase),) for phrase in phrases)
+    def _phrases(self, locale: str, matches: list) -> Text:
+        """The phrases a case matched ([phrase, source] pairs), the default list's said so."""
+        return join(t(locale, "moderation.default_phrase", phrase=Code(phrase)) if source == "default"
+                    else (Code(phrase),) for phrase, source in matches)
 
     def status_line(self, group: Group, case: dict) -> Text | None:
         locale, when = group.locale, self.local_time(group, case.get("closed_at"))
@@ -482,6 +484,11 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= MAX_EXCERPT else text[:MAX_EXCERPT - 1].rstrip() + "…"
 
 
+def _pairs(rules: list[Rule]) -> list[list[str]]:
+    """What a case keeps of the rules it matched: [phrase, "group" or "default"] (JSON lists)."""
+    return [[rule.phrase, rule.source] for rule in rules]
+
+
 def _summary(case: dict) -> str:
     """The audit trail's detail: the phrases it matched (flaggers are never named there)."""
-    return ", ".join(case["matches"])
+    return ", ".join(phrase for phrase, _ in case["matches"])

@@ -245,17 +245,30 @@ class Prefilter:
 
     @staticmethod
     def _compile(anchors: Anchors) -> tuple:
-        return (anchors.whole, anchors.starts, tuple(sorted({len(a) for a in anchors.starts})), anchors.ends,
-                tuple(sorted({len(a) for a in anchors.ends})), tuple(anchors.inside))
+        """Word starts and ends indexed by their first (last) `k` letters, `k` the shortest one's
+        length: one slice and one look-up per word, whatever the number of rules."""
+        def index(pieces: frozenset, head: bool) -> tuple[int, dict]:
+            if not pieces:
+                return 0, {}
+            k = min(len(piece) for piece in pieces)
+            found: dict[str, list[str]] = {}
+            for piece in pieces:
+                found.setdefault(piece[:k] if head else piece[-k:], []).append(piece)
+            return k, {key: tuple(values) for key, values in found.items()}
+        return (anchors.whole, *index(anchors.starts, True), *index(anchors.ends, False), tuple(anchors.inside))
 
     def may_match(self, text: str) -> bool:
-        whole, starts, start_lengths, ends, end_lengths, inside = self._snapshot
+        whole, start_k, starts, end_k, ends, inside = self._snapshot
         text_words = words(text)
         if not whole.isdisjoint(text_words):
             return True
-        if start_lengths or end_lengths:
+        if starts or ends:
             for word in text_words:
-                if any(word[:n] in starts for n in start_lengths) or any(word[-n:] in ends for n in end_lengths):
+                candidates = starts.get(word[:start_k]) if starts else None
+                if candidates and any(word.startswith(piece) for piece in candidates):
+                    return True
+                candidates = ends.get(word[-end_k:]) if ends else None
+                if candidates and any(word.endswith(piece) for piece in candidates):
                     return True
         if inside:
             folded = " ".join(text_words)

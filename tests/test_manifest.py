@@ -110,7 +110,7 @@ def test_scopes_are_exactly_those_the_code_needs(group):
 
 def exercise_more_features(ws):
     """Every feature's Slack calls, so their scopes are checked too (later features add theirs)."""
-    from handlers.emulator import decode_json_args, reaction_added_event
+    from handlers.emulator import reaction_added_event
     ws.run("UALICE", "expertise add kubernetes")
     ts = ws.say("UBOB", "How do I restart a kubernetes pod?")
     ws.advance(minutes=30)
@@ -123,6 +123,7 @@ def exercise_more_features(ws):
     # approval
 
     # moderation
+    from handlers.emulator import decode_json_args
     flagged = ws.say("UBOB", "you idiot")  # a default rule: each owner's report by DM, with its permalink
     ws.sender.message_shortcut("flag_to_owners", user_id="UALICE", channel_id="C1",
                                message={"type": "message", "user": "UBOB", "text": "you idiot", "ts": flagged})

@@ -252,7 +252,7 @@ def test_the_checklist_section_lists_open_cases_with_links(world):
     lines = [Message.of(line).plain() for line in service.digest_section(group, "2026-W48")]
     assert lines[0].startswith("Flags and reports to review (2)")
     assert "@UBOB: matches idiot (default list)" in lines[1] and "@UDAN: flagged by 1" in lines[2]
-    assert all("your message" in line for line in lines[1:])
+    assert all("the message" in line for line in lines[1:])
 
 
 # --- end to end over the emulator -------------------------------------------------------------------
@@ -279,7 +279,7 @@ def test_a_rule_match_reports_to_owners_who_ask_the_author_gently(group):
     ts = group.say("UBOB", "Want to BUY followers? DM me")
     assert wait_until(lambda: len(dms(group, "UOWNER")) == 1 and len(dms(group, "UCAROL")) == 1)
     [report] = dms(group, "UOWNER")
-    assert f".slack.com/archives/C1/p{ts.replace('.', '')}|your message>" in report["text"]  # the link
+    assert f".slack.com/archives/C1/p{ts.replace('.', '')}|the message>" in report["text"]  # the link
     assert "It matches `DM me`, `buy followers` (default list)." in report["text"] and "<@UBOB>" in report["text"]
     assert [b["action_id"] for b in buttons(report)] == ["moderation_dismiss", "moderation_ask"]
     assert dms(group, "UBOB") == []  # moderation_notice is off: the author hears only if an owner asks
@@ -287,7 +287,7 @@ def test_a_rule_match_reports_to_owners_who_ask_the_author_gently(group):
     assert answer == "<@UBOB> got a private, gentle request to edit the message. It does not say who flagged it."
     assert wait_until(lambda: len(dms(group, "UBOB")) == 1)
     [request] = dms(group, "UBOB")
-    assert "take another look" in request["text"] and "p" + ts.replace(".", "") in request["text"]
+    assert "take another look at <" in request["text"] and ts.replace(".", "") + "|your message>" in request["text"]
     assert wait_until(lambda: len(group.slack.calls_to("chat.update")) == 2)  # both owners' reports, in place
     updated = group.slack.calls_to("chat.update")
     assert all("<@UOWNER> asked the author to edit it" in u["text"] for u in updated)
@@ -401,3 +401,15 @@ def test_open_flags_appear_in_the_owners_checklist(group):
     group.say("UBOB", "you idiot")
     preview = group.run("UOWNER", "digest preview")
     assert "Flags and reports to review* (1)" in preview and "<@UBOB>: matches `idiot` (default list)" in preview
+
+
+def test_the_author_is_asked_in_the_groups_language(group):
+    group.run("UOWNER", "locale fr")
+    ts = group.say("UBOB", "Ferme ta gueule")
+    assert wait_until(lambda: len(dms(group, "UOWNER")) == 1)
+    report = dms(group, "UOWNER")[0]
+    assert report["text"].startswith("🚩 *Signalement* : un message de <#C1> correspond aux règles du groupe.")
+    assert [b["text"]["text"] for b in buttons(report)] == ["Classer", "Demander à l'auteur de modifier"]
+    assert group.click("moderation_ask", f"T1:C1:{ts}", user="UOWNER").startswith("<@UBOB> a reçu en privé")
+    assert wait_until(lambda: len(dms(group, "UBOB")) == 1)
+    assert dms(group, "UBOB")[0]["text"].startswith("Bonjour <@UBOB> 👋 Les propriétaires de <#C1> vous demandent")

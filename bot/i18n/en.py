@@ -261,6 +261,7 @@ MESSAGES = {
     "moderation.test.notice": "The author would get a gentle notice at once (`moderation_notice` is on).",
     "moderation.test.dry": "Dry run: nothing was recorded or sent.",
     "moderation.default_phrase": "{phrase} (default list)",
+    "moderation.the_message": "the message",
     "moderation.your_message": "your message",
     "moderation.message_at": "the message of {when} in {group}",
     "moderation.report.matched": "🚩 **Moderation report**: a message in {group} matches the group's rules.",

@@ -261,6 +261,7 @@ MESSAGES = {
     "moderation.test.notice": "L'auteur recevrait tout de suite un mot aimable (`moderation_notice` est activé).",
     "moderation.test.dry": "Simulation : rien n'a été enregistré ni envoyé.",
     "moderation.default_phrase": "{phrase} (liste par défaut)",
+    "moderation.the_message": "le message",
     "moderation.your_message": "votre message",
     "moderation.message_at": "le message du {when} dans {group}",
     "moderation.report.matched": "🚩 **Signalement** : un message de {group} correspond aux règles du groupe.",

@@ -392,9 +392,10 @@ class ModerationService:
         moment = datetime.fromtimestamp(float(ts), timezone.utc).astimezone(zone(group.config["timezone"]))
         return moment.strftime("%Y-%m-%d %H:%M")
 
-    def _where(self, group: Group, case: dict) -> Text:
+    def _where(self, group: Group, case: dict, *, author: bool = False) -> Text:
+        """A link to the message ("your message" for its author), or when and where it was posted."""
         if case.get("link"):
-            return (Link(case["link"], tp(group.locale, "moderation.your_message")),)
+            return (Link(case["link"], tp(group.locale, "moderation.your_message" if author else "moderation.the_message")),)
         return t(group.locale, "moderation.message_at", group=ChannelRef(group.channel_id), when=self._when(group, case["ts"]))
 
     def _phrases(self, locale: str, matches: list) -> Text:
@@ -454,12 +455,12 @@ class ModerationService:
         """The author's private, gentle request to edit, sent when an owner asks. It names no flagger
         and quotes no reason: only the group, the message and who to talk to."""
         return Message.of(t(group.locale, "moderation.request", author=Mention(case["author"]),
-                            group=ChannelRef(group.channel_id), where=self._where(group, case)),
+                            group=ChannelRef(group.channel_id), where=self._where(group, case, author=True)),
                           notes=[t(group.locale, "moderation.request_note", owners=join(Mention(o) for o in group.owners))])
 
     def notice_message(self, group: Group, case: dict) -> Message:
         return Message.of(t(group.locale, "moderation.notice", author=Mention(case["author"]), group=ChannelRef(group.channel_id),
-                            where=self._where(group, case), phrases=self._phrases(group.locale, case["matches"])))
+                            where=self._where(group, case, author=True), phrases=self._phrases(group.locale, case["matches"])))
 
     # --- the owners' weekly checklist --------------------------------------------------------------
     def digest_section(self, group: Group, week: str) -> list[Text] | None:

@@ -23,7 +23,7 @@ from . import prompts
 # report
 
 # audience
-
+from . import audience
 
 
 def all_sweeps(core) -> list:
@@ -49,5 +49,5 @@ def all_sweeps(core) -> list:
         # report
 
         # audience
-
+        *audience.sweeps(core),
     ]

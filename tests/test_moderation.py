@@ -413,3 +413,16 @@ def test_the_author_is_asked_in_the_groups_language(group):
     assert group.click("moderation_ask", f"T1:C1:{ts}", user="UOWNER").startswith("<@UBOB> a reçu en privé")
     assert wait_until(lambda: len(dms(group, "UBOB")) == 1)
     assert dms(group, "UBOB")[0]["text"].startswith("Bonjour <@UBOB> 👋 Les propriétaires de <#C1> vous demandent")
+
+
+def test_the_manifest_declares_the_shortcut_and_edits_arrive_with_the_message_subscriptions():
+    from pathlib import Path
+    import yaml
+    from handlers.inbox import subscribed_types
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text())
+    assert {"callback_id": "flag_to_owners", "type": "message"}.items() <= next(
+        s for s in manifest["features"]["shortcuts"] if s["callback_id"] == "flag_to_owners").items()
+    # message_changed and message_deleted are subtypes of `message`: no subscription of their own.
+    assert {"message.channels", "message.groups"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert subscribed_types().count("message") == 1 and "message/message_changed" not in subscribed_types()
+    assert "im:write" in manifest["oauth_config"]["scopes"]["bot"]  # reports edited in place in DMs

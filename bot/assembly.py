@@ -63,6 +63,7 @@ class Core:
     moderation: object = None  # rules, reports and flags (bot.moderation)
 
     # content
+    content: object = None  # pinned messages and bookmarks: ages, labels, review (bot.content)
 
     # events
 
@@ -134,6 +135,14 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.digest.add_section("moderation", core.moderation.digest_section, order=40)
 
     # content
+    from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService
+    from .content import commands as content_commands
+    core.content = ContentService(store, clock, groups, workspace, directory, core.audit)
+    for action, label in ((KEPT, "audit.content.kept"), (UNPINNED, "audit.content.unpinned"),
+                          (BOOKMARK_REMOVED, "audit.content.bookmark_removed"), (LABELLED, "audit.content.labelled")):
+        core.audit.describe(action, label)
+    core.digest.add_section("content", core.content.checklist_section, order=SECTION_ORDER)
+    content_commands.install(core.commands, core)
 
     # events
 

@@ -124,6 +124,18 @@ class Workspace(Protocol):
     # moderation
 
     # content
+    # Pinned messages and bookmarks (bot.content): `pinned` lists the channel's message pins and
+    # `bookmarked` its bookmarks, as `bot.content.items.Listed` values (no pagination: a channel
+    # holds at most 100 of each); `unpin` and `remove_bookmark` act at an owner's click. The list
+    # calls are rate-limited by the platform: it says how many a minute it takes, per workspace,
+    # and the daily reconciliation paces itself under that (`bot.content.pacing`).
+    pin_lists_per_minute: int
+    bookmark_lists_per_minute: int
+
+    def pinned(self, team_id: str, channel_id: str) -> list["Listed"]: ...
+    def bookmarked(self, team_id: str, channel_id: str) -> list["Listed"]: ...
+    def unpin(self, team_id: str, channel_id: str, message_id: str) -> None: ...
+    def remove_bookmark(self, team_id: str, channel_id: str, bookmark_id: str) -> None: ...
 
     # events
 

@@ -33,6 +33,7 @@ from . import commands, digest, home, questions, recognition, reminders
 from . import moderation
 
 # content
+from . import content
 
 # events
 
@@ -107,6 +108,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         moderation,
 
         # content
+        content,
 
         # events
 

@@ -40,6 +40,7 @@ from . import activity, prompts, questions, welcome
 from . import moderation
 
 # content
+from . import content
 
 # events
 
@@ -86,6 +87,9 @@ ROUTES: dict[str, Route] = {
     "message/message_deleted": Route(moderation.is_deletion, lambda e: e["channel"], always, (moderation.message_deleted,)),
 
     # content
+    # Pins change what the owners' checklist asks about: journalled (they are rare).
+    "pin_added": Route(content.is_pin_event, content.pin_channel, always, (content.pin_added,)),
+    "pin_removed": Route(content.is_pin_event, content.pin_channel, always, (content.pin_removed,)),
 
     # events
 

@@ -17,6 +17,7 @@ from . import prompts
 # moderation
 
 # content
+from . import content
 
 # events
 
@@ -43,6 +44,7 @@ def all_sweeps(core) -> list:
         # moderation
 
         # content
+        *content.sweeps(core),
 
         # events
 

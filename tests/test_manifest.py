@@ -21,6 +21,8 @@ METHOD_SCOPES = {
     "views.open": set(),  # the Flag to owners modal
 
     # content
+    "pins.list": {"pins:read"}, "pins.remove": {"pins:write"}, "bookmarks.list": {"bookmarks:read"},
+    "bookmarks.remove": {"bookmarks:write"}, "views.open": set(),
 
     # events
 
@@ -40,6 +42,7 @@ EVENT_SCOPES = {
     # moderation
 
     # content
+    "pin_added": {"pins:read"}, "pin_removed": {"pins:read"},
 
     # events
 
@@ -134,6 +137,15 @@ def exercise_more_features(ws):
     ws.click("moderation_ask", f"T1:C1:{flagged}", user="UOWNER")
 
     # content
+    from datetime import timedelta
+    ws.slack.on_event(lambda event: ws.sender.event(event))  # Slack's pin events, signed, to the bot
+    pinned = ws.say("UALICE", "Team handbook")
+    ws.slack.pin("C1", pinned, "UALICE", created=ws.clock.now() - timedelta(days=400))  # pin_added
+    mark = ws.slack.add_bookmark("C1", "Team handbook", "https://wiki.example/handbook", "UALICE")
+    ws.core.content.reconcile(ws.core.groups.get("T1", "C1"))  # the daily check: pins.list, bookmarks.list
+    ws.click("content_relabel", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # views.open
+    ws.click("content_remove", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # pins.remove, pin_removed
+    ws.click("content_remove", f"T1:C1:bookmark:{mark}", user="UOWNER", channel="DUOWNER")  # bookmarks.remove
 
     # events
 

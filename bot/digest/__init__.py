@@ -35,7 +35,7 @@ from ..activity import MEMBERS, ActivityService, activity_table, member_key
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group, GroupService
 from ..i18n import t, tp
-from ..messages import Button, ChannelRef, Code, Link, Mention, Message, Text, join, people, text
+from ..messages import Actions, Button, ChannelRef, Code, Link, Mention, Message, Text, join, people, text
 from ..ports import Directory, Messenger, PlatformError, Post
 from ..questions import OPEN, QuestionService, archive_table, humanize_age
 from ..recognition import RecognitionService
@@ -150,6 +150,8 @@ class DigestService:
         """Add a section to every owner checklist. `build(group, week)` returns its lines (the first
         one is its title; text in the group's locale, user text as plain string parts), or None
         (or []) when there is nothing to say this time; `week` is the reviewed week ("2026-W48").
+        A line may be an `Actions` row: buttons about the lines just before it, shown under them
+        (stale content's Keep / Unpin / Relabel per item).
         Sections are shown by `order`, then in the order they were added: this duty uses 10
         (unanswered), 20 (newcomers), 30 (thanks), 80 (numbers) and 90 (share the load), so things
         to act on (join requests, flags, stale content) fit between 10 and 80. A name is added once."""
@@ -170,15 +172,24 @@ class DigestService:
         paragraphs = [t(locale, "digest.reminder_lead")] if reminder else []
         paragraphs.append(t(locale, "digest.header", group=ChannelRef(group.channel_id), start=start.date().isoformat(),
                             end=(end - timedelta(days=1)).date().isoformat()))
+        rows = []
         for _, _, _, build in self._sections:
-            lines = build(group, reviewed)
-            if lines:
-                paragraphs.append(join(lines, "\n"))
+            lines, chunk = build(group, reviewed) or [], []
+            for line in lines:  # an `Actions` line is a row of buttons under the lines before it
+                if isinstance(line, Actions):
+                    if chunk:
+                        paragraphs.append(join(chunk, "\n"))
+                        chunk = []
+                    rows.append((len(paragraphs) - 1, line))
+                else:
+                    chunk.append(line)
+            if chunk:
+                paragraphs.append(join(chunk, "\n"))
         value = f"{group.key}:{week}"
         return Message.of(*paragraphs, notes=[t(locale, "digest.note", timezone=group.config["timezone"],
                                                     preview=Code("/community digest preview"))],
                           buttons=[Button(tp(locale, "digest.done_button"), DONE, value, primary=True),
-                                   Button(tp(locale, "digest.tomorrow_button"), TOMORROW, value)])
+                                   Button(tp(locale, "digest.tomorrow_button"), TOMORROW, value)], rows=rows)
 
     def send_week(self, group: Group, week: str) -> int:
         """The weekly sweep's work: queue this week's checklist to each owner; how many were queued.

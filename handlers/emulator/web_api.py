@@ -236,6 +236,10 @@ class SlackEmulator:
         # moderation
 
         # content
+        "bookmarks.add": "_bookmarks_add",
+        "bookmarks.remove": "_bookmarks_remove",
+        "pins.add": "_pins_add",
+        "pins.remove": "_pins_remove",
 
         # events
 
@@ -833,10 +837,10 @@ class SlackEmulator:
         return {"ok": True, "view": echoed}
 
     def _pins_list(self, args: Args) -> Dict[str, Any]:
-        return {"ok": True, "items": []}
+        return self._content_pins_list(args)  # the channel's real pins: see "content" below
 
     def _bookmarks_list(self, args: Args) -> Dict[str, Any]:
-        return {"ok": True, "bookmarks": []}
+        return self._content_bookmarks_list(args)
 
     # ------------------------------------------------------------------ chat
 
@@ -1117,6 +1121,190 @@ class SlackEmulator:
     # moderation
 
     # content
+    # Pinned messages and bookmarks per channel (handlers/emulator/content.py), and the pin events
+    # Slack sends when a message is pinned or unpinned. The emulator does not send events itself:
+    # whoever drives the bot subscribes with ``on_event`` and delivers them (the tests and the
+    # local workspace sign and POST them). Events for the bot's own pins.remove go out on a thread
+    # of their own once the call is answered, as Slack's arrive a moment after its answer; those
+    # for what people do (``pin``, ``unpin``) are delivered before the helper returns.
+
+    def _content_state(self) -> Any:
+        from .content import ChannelContent  # here, beside its lines, so sibling duties merge cleanly
+        with self._lock:
+            state = self.__dict__.get("_content")
+            if state is None:
+                state = self.__dict__["_content"] = ChannelContent()
+                self.__dict__["_event_listeners"] = []
+            return state
+
+    def on_event(self, listener: Callable[[Dict[str, Any]], Any]) -> Callable[[], None]:
+        """``listener(event)`` hears of every event Slack would send the app about pins."""
+        self._content_state()
+        with self._lock:
+            self.__dict__["_event_listeners"].append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self.__dict__["_event_listeners"]:
+                    self.__dict__["_event_listeners"].remove(listener)
+        return unsubscribe
+
+    def _emit(self, event: Dict[str, Any], *, later: bool = False) -> None:
+        with self._lock:
+            listeners = list(self.__dict__.get("_event_listeners") or [])
+        if not listeners:
+            return
+
+        def deliver() -> None:
+            for listener in listeners:
+                try:
+                    listener(event)
+                except Exception:  # a listener's failure must never break the call that caused it
+                    pass
+        if later:
+            threading.Thread(target=deliver, name="emulator-event", daemon=True).start()
+        else:
+            deliver()
+
+    def _pin_event(self, kind: str, channel: str, ts: str, user: str, created: int) -> Dict[str, Any]:
+        from .content import pin_event
+        with self._lock:
+            message = dict(self._messages.get(channel, ts) or {"type": "message", "ts": ts})
+            message["permalink"] = self._chat_get_permalink({"channel": channel, "message_ts": ts}).get("permalink", "")
+            count = self._content_state().pin_count(channel)
+        return pin_event(kind, channel, user, message, created, self._new_ts(), count)
+
+    def _epoch(self, moment: Any) -> int:
+        """Seconds since the epoch: of ``moment`` (a datetime or a number), else of now."""
+        if moment is None:
+            return int(self._clock.now().timestamp()) if self._clock is not None else int(time.time())
+        return int(moment.timestamp()) if isinstance(moment, datetime) else int(moment)
+
+    def pin(self, channel: str, ts: str, user: str, *, created: Any = None, notify: bool = True) -> None:
+        """``user`` pins the message ``ts`` (which must be stored) and, with ``notify``, Slack tells
+        the app (``pin_added``). ``created``: when, a datetime or epoch seconds (default now)."""
+        from .content import ContentError
+        with self._lock:
+            if self._messages.get(channel, ts) is None:
+                raise ValueError(f"no message {ts} in {channel}")
+            try:
+                self._content_state().pin(channel, ts, user, self._epoch(created))
+            except ContentError as refused:
+                raise ValueError(refused.error) from None
+            event = self._pin_event("pin_added", channel, ts, user, self._epoch(created)) if notify else None
+        if event:
+            self._emit(event)
+
+    def unpin(self, channel: str, ts: str, user: str, *, notify: bool = True) -> None:
+        """``user`` unpins the message ``ts``; with ``notify`` the app hears ``pin_removed``."""
+        from .content import ContentError
+        with self._lock:
+            try:
+                pin = self._content_state().unpin(channel, ts)
+            except ContentError as refused:
+                raise ValueError(refused.error) from None
+            event = self._pin_event("pin_removed", channel, ts, user, pin["created"]) if notify else None
+        if event:
+            self._emit(event)
+
+    def pinned(self, channel: str) -> List[str]:
+        """The ts of the channel's pinned messages, newest pin first."""
+        with self._lock:
+            return [pin["ts"] for pin in self._content_state().pins(channel)]
+
+    def add_bookmark(self, channel: str, title: str, link: str, user: str, *, created: Any = None) -> str:
+        """``user`` bookmarks ``link`` in ``channel`` (Slack tells apps nothing); its id."""
+        with self._lock:
+            return self._content_state().add_bookmark(channel, title, link, user, self._epoch(created), self.team_id)["id"]
+
+    def remove_bookmark(self, channel: str, bookmark_id: str) -> None:
+        with self._lock:
+            self._content_state().remove_bookmark(channel, bookmark_id)
+
+    def bookmarks(self, channel: str) -> List[Dict[str, Any]]:
+        with self._lock:
+            return self._content_state().bookmarks(channel)
+
+    def _pins_add(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel, ts = args.get("channel") or "", args.get("timestamp") or ""
+        if not ts:
+            return _error("no_item_specified")
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        if self._messages.get(channel, ts) is None:
+            return _error("message_not_found")
+        created = self._epoch(None)
+        try:
+            self._content_state().pin(channel, ts, self.bot_user_id, created)
+        except ContentError as refused:
+            return _error(refused.error)
+        self._emit(self._pin_event("pin_added", channel, ts, self.bot_user_id, created), later=True)
+        return {"ok": True}
+
+    def _pins_remove(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel, ts = args.get("channel") or "", args.get("timestamp") or ""
+        if not ts:
+            return _error("no_item_specified")
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        try:
+            pin = self._content_state().unpin(channel, ts)
+        except ContentError as refused:
+            return _error(refused.error)
+        self._emit(self._pin_event("pin_removed", channel, ts, self.bot_user_id, pin["created"]), later=True)
+        return {"ok": True}
+
+    def _content_pins_list(self, args: Args) -> Dict[str, Any]:
+        channel = args.get("channel") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        items = []
+        for pin in self._content_state().pins(channel):
+            message = dict(self._messages.get(channel, pin["ts"]) or {"type": "message", "ts": pin["ts"]})
+            message["permalink"] = self._chat_get_permalink({"channel": channel, "message_ts": pin["ts"]})["permalink"]
+            message["pinned_to"] = [channel]
+            items.append({"type": "message", "channel": channel, "created": pin["created"],
+                          "created_by": pin["created_by"], "message": message})
+        return {"ok": True, "items": items}
+
+    def _bookmarks_add(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel = args.get("channel_id") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        if args.get("type") != "link":
+            return _error("invalid_bookmark_type")
+        try:
+            bookmark = self._content_state().add_bookmark(channel, args.get("title") or "", args.get("link") or "",
+                                                          self.bot_user_id, self._epoch(None), self.team_id)
+        except ContentError as refused:
+            return _error(refused.error)
+        return {"ok": True, "bookmark": bookmark}
+
+    def _bookmarks_remove(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel = args.get("channel_id") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        try:
+            self._content_state().remove_bookmark(channel, args.get("bookmark_id") or "")
+        except ContentError as refused:
+            return _error(refused.error)
+        return {"ok": True}
+
+    def _content_bookmarks_list(self, args: Args) -> Dict[str, Any]:
+        channel = args.get("channel_id") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        return {"ok": True, "bookmarks": self._content_state().bookmarks(channel)}
 
     # events
 

@@ -68,6 +68,8 @@ class Core:
     # events
 
     # report
+    metrics: object = None  # a group's numbers and their trends (bot.report.metrics), for the dashboard too
+    report: object = None  # the shareable report and the CSV export (bot.report)
 
     # audience
     audience: object = None
@@ -147,6 +149,14 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     # events
 
     # report
+    from .report import EXPORTED, ReportService
+    from .report import commands as report_commands
+    from .report.metrics import MetricsService
+    core.metrics = MetricsService(store, clock)
+    core.report = ReportService(store, clock, core.metrics, core.recognition, directory, outbox, workspace, core.audit,
+                                events=lambda: getattr(core, "events", None))  # read when a report is made
+    core.audit.describe(EXPORTED, "audit.report.exported")
+    report_commands.install(core.commands, core)
 
     # audience
     from .audience import AudienceService

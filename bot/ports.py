@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .messages import Message
+from .messages import Message, Text
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,9 @@ class Workspace(Protocol):
     # events
 
     # report
+    def upload_file(self, team_id: str, user_id: str, filename: str, content: str, *, title: str, comment: Text) -> str:
+        """Share a text file (`content`, UTF-8) in `user_id`'s direct messages with the bot, introduced
+        by `comment`; the platform's id of the file."""
 
     # audience
 

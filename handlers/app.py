@@ -38,6 +38,7 @@ from . import content
 # events
 
 # report
+from . import report
 
 # audience
 from . import audience
@@ -113,6 +114,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # events
 
         # report
+        report,
 
         # audience
         audience,

@@ -184,6 +184,20 @@ class SlackWorkspace:
     # events
 
     # report
+    def upload_file(self, team_id: str, user_id: str, filename: str, content: str, *, title: str, comment) -> str:
+        """files.uploadV2 (slack_sdk's `files_upload_v2`: files.getUploadURLExternal, the bytes to the
+        URL it gives, files.completeUploadExternal) into the DM, whose id conversations.open gives:
+        completeUploadExternal takes a conversation, not a user."""
+        from slack_sdk.errors import SlackRequestError
+
+        from .mrkdwn import render
+        channel = self._call("conversations_open", users=user_id)["channel"]["id"]
+        try:
+            uploaded = self._call("files_upload_v2", channel=channel, filename=filename, content=content, title=title,
+                                  initial_comment=render(comment))
+        except SlackRequestError as error:  # the upload URL refused the bytes
+            raise PlatformError("upload_failed") from error
+        return uploaded["file"]["id"]
 
     # audience
 

@@ -27,6 +27,7 @@ METHOD_SCOPES = {
     # events
 
     # report
+    "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
 
     # audience
     "conversations.members": {"channels:read", "groups:read"},
@@ -150,6 +151,7 @@ def exercise_more_features(ws):
     # events
 
     # report
+    assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")
 
     # audience
     ws.run("UCAROL", "follow kubernetes", channel="C2")

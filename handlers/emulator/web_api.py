@@ -244,6 +244,8 @@ class SlackEmulator:
         # events
 
         # report
+        "files.completeUploadExternal": "_files_complete_upload_external",
+        "files.getUploadURLExternal": "_files_get_upload_url_external",
 
         # audience
 
@@ -1309,6 +1311,82 @@ class SlackEmulator:
     # events
 
     # report
+    # files.uploadV2 is three steps (what slack_sdk's files_upload_v2 does): files.getUploadURLExternal
+    # gives an upload address and a file id; the bytes are POSTed to that address (not a Web API
+    # call: kept with the file, not in `calls`); files.completeUploadExternal shares the file in a
+    # conversation, with its initial comment as a message that carries the file.
+
+    def uploaded_files(self) -> List[Dict[str, Any]]:
+        """Files completed with files.completeUploadExternal, oldest first: id, name, title,
+        channel, initial_comment and ``content`` (the bytes received, decoded as UTF-8)."""
+        with self._lock:
+            return [
+                {**{k: v for k, v in f.items() if k != "bytes"}, "content": f["bytes"].decode("utf-8", "replace")}
+                for f in self._file_table().values()
+                if f["completed"]
+            ]
+
+    def _file_table(self) -> Dict[str, Dict[str, Any]]:
+        # Created on first use, so the emulator's constructor is untouched by this duty.
+        return self.__dict__.setdefault("_files", {})
+
+    def _files_get_upload_url_external(self, args: Args) -> Dict[str, Any]:
+        filename = str(args.get("filename") or "")
+        try:
+            length = int(args.get("length") or 0)
+        except (TypeError, ValueError):
+            return _error("invalid_arguments")
+        if not filename:
+            return _error("invalid_arguments")
+        if length <= 0:
+            return _error("missing_argument")  # Slack: typically a length of 0
+        files = self._file_table()
+        file_id = f"F{len(files) + 1:010d}"
+        files[file_id] = {"id": file_id, "name": filename, "length": length, "bytes": b"", "uploaded": False,
+                          "completed": False, "title": filename, "channel": None, "initial_comment": None}
+        return {"ok": True, "upload_url": f"{self.root_url}upload/v1/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, path: str, data: bytes) -> Answer:
+        """The POST of a file's bytes to the address files.getUploadURLExternal gave."""
+        with self._lock:
+            found = self._file_table().get(path.rstrip("/").rsplit("/", 1)[-1])
+            if found is None or found["completed"]:
+                return 404, "Not Found", {}
+            found.update(bytes=data, uploaded=True)
+            return 200, f"OK - {len(data)}", {}
+
+    def _files_complete_upload_external(self, args: Args) -> Dict[str, Any]:
+        try:
+            wanted = json.loads(args.get("files") or "") if isinstance(args.get("files"), str) else args.get("files")
+        except ValueError:
+            return _error("invalid_arguments")
+        if not isinstance(wanted, list) or not wanted or not all(isinstance(w, dict) and w.get("id") for w in wanted):
+            return _error("invalid_arguments")
+        files = self._file_table()
+        if any(w["id"] not in files or files[w["id"]]["completed"] for w in wanted):
+            return _error("file_not_found")
+        if not all(files[w["id"]]["uploaded"] for w in wanted):
+            return _error("invalid_arguments")  # nothing was sent to the upload address
+        channel = str(args.get("channel_id") or "")
+        if channel:
+            if not channel.startswith(("C", "G", "D", "Z")):  # a conversation, never a user id
+                return _error("invalid_arguments")
+            problem = self._conversation_error(channel, posting=True)
+            if problem:
+                return _error(problem)
+        shared = []
+        for w in wanted:
+            found = files[w["id"]]
+            found.update(completed=True, title=w.get("title") or found["name"], channel=channel or None,
+                         initial_comment=args.get("initial_comment"))
+            shared.append({"id": found["id"], "name": found["name"], "title": found["title"]})
+        if channel:  # Slack shares the files in a message from the app
+            self._messages.add(channel, {
+                "type": "message", "text": args.get("initial_comment") or "", "user": self.bot_user_id,
+                "bot_id": self.bot_id, "team": self.team_id, "ts": self._new_ts(), "files": shared,
+                **({"thread_ts": args["thread_ts"]} if args.get("thread_ts") else {}),
+            })
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
 
     # audience
 
@@ -1437,6 +1515,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             method = parts.path[len("/api/") :]
         elif parts.path.startswith("/hooks/"):
             method = RESPONSE_URL_METHOD
+        elif parts.path.startswith("/upload/"):  # a file's bytes (files.getUploadURLExternal's address)
+            length = int(self.headers.get("Content-Length") or 0)
+            self._reply(*emulator._receive_upload(parts.path, self.rfile.read(length) if length else b""))
+            return
         else:
             self._reply(404, {"ok": False, "error": "not_found"}, {})
             return

@@ -135,6 +135,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.moderation = ModerationService(store, clock, groups, directory, outbox, core.audit)
     moderation_commands.install(core.commands, core)
     core.digest.add_section("moderation", core.moderation.digest_section, order=40)
+    core.home.add_count("flags", core.moderation.open_count)  # the App Home: open reports and flags
 
     # content
     from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService

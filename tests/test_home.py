@@ -274,9 +274,12 @@ def press_value(ws, user: str, view: dict, action_id: str, value: str, block_id:
 
 
 def test_an_owner_opening_the_home_gets_the_dashboard_of_their_group(group):
+    from bot.moderation import OPEN
+    group.core.store.put(OPEN, "T1:C1:1700000000.000100", {"team_id": "T1", "channel_id": "C1", "ts": "1700000000.000100",
+                                                          "opened_at": "2026-11-23T09:00:00+00:00"})  # a case the moderation keeps open
     text = home_text(open_home(group, "UOWNER"))
     assert "*Dashboard* of <#C1>" in text
-    assert "*Members*\n" in text and "*Content to review*\n0" in text  # the metrics and a duty's count
+    assert "*Members*\n" in text and "*Open flags*\n1" in text and "*Content to review*\n0" in text  # metrics, duties' counts
     assert "[Settings]" in text and "[Unanswered questions]" in text
     assert "Your expertise" in text and "Your preferences" in text
 

@@ -13,6 +13,7 @@ from . import digest
 # prompts
 from . import prompts
 # approval
+from . import approval
 
 # moderation
 
@@ -39,6 +40,7 @@ def all_sweeps(core) -> list:
         # prompts
         *prompts.sweeps(core),
         # approval
+        *approval.sweeps(core),
 
         # moderation
 

@@ -258,3 +258,29 @@ def test_the_adapter_hands_the_core_the_channels_a_command_names():
     assert channels_in(text) == ("C1", "G22")
     assert to_plain(text) == ("join #general and #G22 not #general nor #random @ann", ("U1",))
     assert channels_in("") == () and channels_in(None) == ()
+
+
+def test_in_the_local_workspace_an_approved_request_brings_the_welcome(tmp_path):
+    """Without Slack: `#general` typed in a command is the channel (as Slack escapes it), Olivia
+    approves from her DM, and the workspace delivers Sam's join when the bot invites him."""
+    from bot.settings import Settings
+    from handlers.local.scenario import GENERAL, OWNER, RANDOM, SAM
+    from handlers.local.workspace import LocalWorkspace
+    from tests.harness.slack_spec import assert_calls_match_spec
+    ws = LocalWorkspace(tmp_path / "local-workspace", Settings(mode="local", data_dir=tmp_path, counter_flush_seconds=0.2)).start()
+    try:
+        ws.command(OWNER, GENERAL, "/community config approval on")
+        ws.settle()
+        ws.command(SAM, RANDOM, "/community join #general I write the release notes")
+        ws.settle()
+        assert "is with its owners" in ws.ephemerals(SAM, RANDOM)[-1].text
+        dm = f"D{OWNER}"
+        card = next(m for m in ws.history(dm) if "Join request" in m.get("text", ""))
+        ws.press(OWNER, dm, card["ts"], APPROVE, button(card, APPROVE))
+        ws.settle()
+        assert SAM in next(c for c in ws.slack.channels() if c["id"] == GENERAL)["members"]
+        assert any(f"Welcome to <#{GENERAL}>, <@{SAM}>" in m.get("text", "") for m in ws.history(GENERAL))
+        assert ws.slack.message(dm, card["ts"])["text"].startswith("✅ *Approved* by <@UOLIVIA>")
+        assert_calls_match_spec(ws.slack.calls)
+    finally:
+        ws.close()

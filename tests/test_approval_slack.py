@@ -209,7 +209,7 @@ def test_the_directory_lists_groups_and_its_button_asks(owners, slack):
     assert "managed group" in owners.run("UDAN", "setup", channel="G5")
     owners.run("UCAROL", "groups", channel="C2")
     listing = decode_json_args(slack.calls_to("response_url")[-1])
-    assert listing["text"] == ("*Groups you can join* (1):\n• <#C1> — Platform engineering · 4 members · owners: <@UOWNER>, "
+    assert listing["text"] == ("*Groups you can join:*\n• <#C1> — Platform engineering · 4 members · owners: <@UOWNER>, "
                                "<@UALICE> · the owners approve requests\nPress a button to ask, or use "
                                "`/community join #channel [message]` to add a note for the owners.")
     [actions] = [b for b in listing["blocks"] if b["type"] == "actions"]
@@ -222,6 +222,19 @@ def test_the_directory_lists_groups_and_its_button_asks(owners, slack):
     assert answer.startswith("Your request to join <#C1> is with its owners")
     card = wait_until(lambda: cards(owners, "UOWNER"))[0]
     assert "with the group directory" in card["text"]
+
+
+def test_a_long_directory_is_cut_and_its_lookups_are_bounded(group, slack):
+    for n in range(30):
+        slack.add_channel(f"C{100 + n}", f"team-{n}", creator="UOWNER", members=["UOWNER", "UBOT"])
+        group.core.groups.create("T1", f"C{100 + n}", "UOWNER")
+    before = len(slack.calls_to("conversations.info"))
+    group.run("UCAROL", "groups", channel="C2")
+    listing = decode_json_args(slack.calls_to("response_url")[-1])
+    assert len(slack.calls_to("conversations.info")) - before == 25
+    [actions] = [b for b in listing["blocks"] if b["type"] == "actions"]
+    assert len(actions["elements"]) == 20 and len({e["action_id"] for e in actions["elements"]}) == 20
+    assert "…and more: ask for any group by name with `/community join #channel`." in listing["text"]
 
 
 def test_waiting_requests_are_in_the_checklist_and_reminded_once_after_three_days(owners, slack):

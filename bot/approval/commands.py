@@ -3,7 +3,9 @@
 Both are for anyone, in any channel (managed or not, a DM with the bot included): the group is the
 channel the text names, not the one the command is typed in. The directory lists the team's managed
 groups that are listed (public ones, private ones whose owners allow it), at most `MAX_LISTED`,
-with a button each; its figures come from the platform at the moment it is asked.
+with a button each; its figures come from the platform at the moment it is asked. Any group can
+still be asked for by name with `join`, listed in the directory or not (a private one only when
+its owners allow it).
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from . import REQUEST_JOIN, Asked
 from .cards import local_time, why
 
 MAX_LISTED = 20  # one button each, and a message takes one row of at most 25
+# Each group costs one platform look-up (is it private? archived? how many members?): a listing
+# asks about the oldest 25 groups at most, well within Slack's rate for conversations.info.
+MAX_LOOKUPS = 25
 SHOWN_PURPOSE = 150
 
 
@@ -60,7 +65,7 @@ def install(registry: CommandRegistry, core) -> None:
         lines, buttons, shown = [], [], 0
         groups = sorted(core.groups.all(call.team_id), key=lambda g: g.created_at or "")
         listed = []
-        for group in groups:
+        for group in groups[:MAX_LOOKUPS]:
             try:
                 channel = core.workspace.channel(group.team_id, group.channel_id)
             except PlatformError:
@@ -70,7 +75,7 @@ def install(registry: CommandRegistry, core) -> None:
             listed.append((group, channel))
         if not listed:
             return Reply(t(locale, "approval.groups.none"))
-        lines.append(t(locale, "approval.groups.header", count=str(len(listed))))
+        lines.append(t(locale, "approval.groups.header"))
         for group, channel in listed[:MAX_LISTED]:
             purpose = (group.purpose or channel.purpose).strip()
             if len(purpose) > SHOWN_PURPOSE:
@@ -86,8 +91,8 @@ def install(registry: CommandRegistry, core) -> None:
                        name=channel.name or group.channel_id)
             buttons.append(Button(label, f"{REQUEST_JOIN}.{group.channel_id}", group.key))
             shown += 1
-        if len(listed) > shown:
-            lines.append(t(locale, "approval.groups.more", count=str(len(listed) - shown)))
+        if len(listed) > shown or len(groups) > MAX_LOOKUPS:
+            lines.append(t(locale, "approval.groups.more"))
         lines.append(t(locale, "approval.groups.footer"))
         return Reply(join(lines, "\n"), buttons=tuple(buttons))
 

@@ -16,7 +16,7 @@ METHOD_SCOPES = {
     "reactions.add": {"reactions:write"}, "chat.getPermalink": set(),
     "conversations.open": {"im:write"},  # an edit of a DM (chat.update wants the DM's id)
     # approval
-    "conversations.invite": {"channels:manage", "groups:write"}, "conversations.members": {"channels:read", "groups:read"},
+    "conversations.invite": {"channels:manage", "groups:write"},  # conversations.members: listed under audience
     "views.open": set(),
 
     # moderation

@@ -22,7 +22,8 @@ A crash between the decision and the end leaves a decided request in the pending
 
 Reminders: a request still pending after `REMIND_AFTER` (3 days) is sent again to the owners once,
 with its buttons; the reminders are queued before the request is marked reminded, and their keys
-make a restart between the two harmless.
+make a restart between the two harmless. A sweep acts on at most `PER_SWEEP` requests, oldest
+first, so a backlog is worked through over a few ticks and no tick is long.
 
 Someone denied may ask again after `ASK_AGAIN_AFTER` (a week), so a refusal cannot be turned into
 a daily ping of the owners (`approval_denied`: one small record per group and person).
@@ -55,6 +56,7 @@ MAX_MESSAGE = 500  # a note to the owners, not an essay: about 80 words
 MAX_MESSAGES = 3  # merged requests keep their last three notes
 MAX_REASON = 500
 DIGEST_SHOWN = 10
+PER_SWEEP = 20  # requests a sweep acts on at most (each costs a few durable writes)
 _RID = re.compile(r"^\d{14}-[0-9a-f]{6}$")
 ACTIONS = {"requested": "audit.approval.requested", "approved": "audit.approval.approved",
            "denied": "audit.approval.denied", "invite_failed": "audit.approval.invite_failed",
@@ -128,11 +130,11 @@ class ApprovalService:
         denied = self.store.get(DENIED, f"{group.key}:{user_id}")
         if denied and self.clock.now() - parse_iso(denied["at"]) < ASK_AGAIN_AFTER:
             return Asked("denied_recently", group, detail=utc_iso(parse_iso(denied["at"]) + ASK_AGAIN_AFTER))
-        outcome, doc, changed = self._file(group, user_id, message, via)
+        outcome, doc, changed, before = self._file(group, user_id, message, via)
         if outcome == "requested":
             self.audit.record(group.key, user_id, "approval.requested", detail=message, key=f"approval:{doc['rid']}:requested")
         if outcome in ("requested", "merged"):
-            self._send_cards(group, doc, changed)
+            self._send_cards(group, doc, changed, before)
         return Asked(outcome, group, doc)
 
     def listed(self, group: Group) -> bool:
@@ -161,9 +163,10 @@ class ApprovalService:
         self.audit.record(group.key, user_id, "approval.invited", detail=message)
         return Asked("invited", group)
 
-    def _file(self, group: Group, user_id: str, message: str, via: str) -> tuple[str, dict, bool]:
-        """Create the pending request, or merge into the one there is, in one atomic update:
-        (outcome, request, whether the owners' copies must show something new)."""
+    def _file(self, group: Group, user_id: str, message: str, via: str) -> tuple[str, dict, bool, list[str]]:
+        """Create the pending request, or merge into the one there is, in one atomic update that
+        also names the owners it goes to: (outcome, request, whether the copies must be edited, the
+        owners who had a copy before)."""
         now = utc_iso(self.clock.now())
         found = {"changed": False}
 
@@ -176,7 +179,7 @@ class ApprovalService:
                 doc = {"team_id": group.team_id, "channel_id": group.channel_id, "user_id": user_id, "rid": rid,
                        "status": "pending", "messages": [], "asked": 0, "via": via, "created_at": now, "version": 1,
                        "notified": [], "reminded_at": None}
-                found.update(outcome="requested", changed=True)
+                found["outcome"] = "requested"
             else:
                 found["outcome"] = "merged"
             if message and (not doc["messages"] or doc["messages"][-1]["text"] != message):
@@ -184,32 +187,27 @@ class ApprovalService:
                 if found["outcome"] == "merged":
                     doc["version"] += 1  # the owners' copies are edited to show the new note
                     found["changed"] = True
+            found["before"] = list(doc["notified"])
+            doc["notified"] = doc["notified"] + [owner for owner in group.owners if owner not in doc["notified"]]
             doc["asked"] += 1
             doc["updated_at"] = now
             found["doc"] = doc
             return doc
         self.store.update(PENDING, f"{group.key}:{user_id}", file)
-        return found["outcome"], found["doc"], found["changed"]
+        return found["outcome"], found["doc"], found["changed"], found.get("before", [])
 
-    def _send_cards(self, group: Group, doc: dict, changed: bool) -> None:
-        """Each owner's copy: a new DM for an owner who has none yet, an edit of it when it changed."""
+    def _send_cards(self, group: Group, doc: dict, changed: bool, before: list[str]) -> None:
+        """Each owner's copy, under a key per request and owner: sending it again is a no-op, so a
+        crash after the request was filed loses nothing (the person asks again: it is sent then);
+        an owner who already had it gets an edit when the request changed."""
         requester = self.cards.person(group.team_id, doc["user_id"])
         message = self.cards.pending(group, doc, requester)
-        new = [owner for owner in group.owners if owner not in doc["notified"]]
-        for owner in group.owners:
+        for owner in doc["notified"]:
             key = self._dm_key(doc, owner)
-            if owner in new:
-                self.messenger.send(Post(key=key, team_id=group.team_id, user_id=owner, message=message, group=group.key))
-            elif changed:
+            self.messenger.send(Post(key=key, team_id=group.team_id, user_id=owner, message=message, group=group.key))
+            if changed and owner in before:
                 self.messenger.send(Post(key=f"{key}:v{doc['version']}", team_id=group.team_id, user_id=owner,
                                          message=message, group=group.key, replaces=key))
-        if new:
-            def note(stored):
-                if stored is not None and stored["rid"] == doc["rid"]:
-                    stored["notified"] = sorted(set(stored["notified"]) | set(new))
-                return stored
-            self.store.update(PENDING, f"{group.key}:{doc['user_id']}", note)
-            doc["notified"] = sorted(set(doc["notified"]) | set(new))
 
     @staticmethod
     def _dm_key(doc: dict, owner: str) -> str:
@@ -341,7 +339,9 @@ class ApprovalService:
         cut short. How many requests it acted on."""
         now = self.clock.now()
         acted = 0
-        for doc in self.store.find(PENDING):
+        for doc in sorted(self.store.find(PENDING), key=lambda d: d["created_at"]):
+            if acted >= PER_SWEEP:
+                break  # the rest at the next tick: a tick stays short whatever the backlog
             if doc["status"] == "pending" and not doc.get("reminded_at") and now - parse_iso(doc["created_at"]) >= REMIND_AFTER:
                 acted += self._remind(doc, now)
             elif doc["status"] != "pending" and now - parse_iso(doc["decided_at"]) >= FINISH_AFTER:

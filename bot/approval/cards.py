@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..clock import parse_iso
 from ..groups import Group
 from ..i18n import t, tp
-from ..messages import Button, ChannelRef, Code, Mention, Message, Text
+from ..messages import Button, ChannelRef, Code, Mention, Message, Text, join
 from ..ports import Directory, Person, PlatformError
 from ..worktime import zone
 
@@ -58,7 +58,7 @@ class Cards:
             lines += [t(locale, "approval.card.message", text=note["text"]) for note in doc["messages"]]
         else:
             lines.append(t(locale, "approval.card.no_message"))
-        return lines
+        return [lines[0], join(lines[1:], "\n")]  # the headline, then who and what they wrote
 
     def _notes(self, group: Group, doc: dict) -> list[Text]:
         locale = group.locale

@@ -33,10 +33,12 @@ from . import approval
 # moderation
 
 # content
+from . import content
 
 # events
 
 # report
+from . import report
 
 # audience
 from . import audience
@@ -107,10 +109,12 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # moderation
 
         # content
+        content,
 
         # events
 
         # report
+        report,
 
         # audience
         audience,

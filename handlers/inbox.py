@@ -34,6 +34,7 @@ from . import activity, prompts, questions, welcome
 # moderation
 
 # content
+from . import content
 
 # events
 
@@ -75,6 +76,9 @@ ROUTES: dict[str, Route] = {
     # moderation
 
     # content
+    # Pins change what the owners' checklist asks about: journalled (they are rare).
+    "pin_added": Route(content.is_pin_event, content.pin_channel, always, (content.pin_added,)),
+    "pin_removed": Route(content.is_pin_event, content.pin_channel, always, (content.pin_removed,)),
 
     # events
 

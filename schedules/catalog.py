@@ -18,6 +18,7 @@ from . import approval
 # moderation
 
 # content
+from . import content
 
 # events
 
@@ -45,6 +46,7 @@ def all_sweeps(core) -> list:
         # moderation
 
         # content
+        *content.sweeps(core),
 
         # events
 

@@ -22,10 +22,13 @@ METHOD_SCOPES = {
     # moderation
 
     # content
+    "pins.list": {"pins:read"}, "pins.remove": {"pins:write"}, "bookmarks.list": {"bookmarks:read"},
+    "bookmarks.remove": {"bookmarks:write"}, "views.open": set(),
 
     # events
 
     # report
+    "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
 
     # audience
     "conversations.members": {"channels:read", "groups:read"},
@@ -41,6 +44,7 @@ EVENT_SCOPES = {
     # moderation
 
     # content
+    "pin_added": {"pins:read"}, "pin_removed": {"pins:read"},
 
     # events
 
@@ -138,10 +142,20 @@ def exercise_more_features(ws):
     # moderation
 
     # content
+    from datetime import timedelta
+    ws.slack.on_event(lambda event: ws.sender.event(event))  # Slack's pin events, signed, to the bot
+    pinned = ws.say("UALICE", "Team handbook")
+    ws.slack.pin("C1", pinned, "UALICE", created=ws.clock.now() - timedelta(days=400))  # pin_added
+    mark = ws.slack.add_bookmark("C1", "Team handbook", "https://wiki.example/handbook", "UALICE")
+    ws.core.content.reconcile(ws.core.groups.get("T1", "C1"))  # the daily check: pins.list, bookmarks.list
+    ws.click("content_relabel", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # views.open
+    ws.click("content_remove", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # pins.remove, pin_removed
+    ws.click("content_remove", f"T1:C1:bookmark:{mark}", user="UOWNER", channel="DUOWNER")  # bookmarks.remove
 
     # events
 
     # report
+    assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")
 
     # audience
     ws.run("UCAROL", "follow kubernetes", channel="C2")

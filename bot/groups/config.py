@@ -197,6 +197,9 @@ GROUP_SETTINGS: dict[str, GroupSetting] = {
     # directory (and takes requests) only when its owners say so.
     "approval": GroupSetting(ON_OFF, False),
     "listed_when_private": GroupSetting(ON_OFF, False),
+    # content
+    # Pinned messages and bookmarks older than this (since pinned, added or kept) are up for review.
+    "stale_after": GroupSetting(duration(DAY, 730 * DAY), 180 * DAY),
 }
 
 

@@ -61,6 +61,7 @@ class Core:
     approval: object = None  # join requests and the owners' decisions on them (bot.approval)
 
     # moderation
+    moderation: object = None  # rules, reports and flags (bot.moderation)
 
     # content
     content: object = None  # pinned messages and bookmarks: ages, labels, review (bot.content)
@@ -135,6 +136,11 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.digest.add_section("join_requests", core.approval.digest_section, order=15)
 
     # moderation
+    from .moderation import ModerationService
+    from .moderation import commands as moderation_commands
+    core.moderation = ModerationService(store, clock, groups, directory, outbox, core.audit)
+    moderation_commands.install(core.commands, core)
+    core.digest.add_section("moderation", core.moderation.digest_section, order=40)
 
     # content
     from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService

@@ -20,6 +20,7 @@ METHOD_SCOPES = {
     "views.open": set(),
 
     # moderation
+    "views.open": set(),  # the Flag to owners modal
 
     # content
     "pins.list": {"pins:read"}, "pins.remove": {"pins:write"}, "bookmarks.list": {"bookmarks:read"},
@@ -140,6 +141,15 @@ def exercise_more_features(ws):
     ws.click(DENY, value["UDAN"], user="UOWNER", channel="DUOWNER")  # views.open: the form for a reason
 
     # moderation
+    from handlers.emulator import decode_json_args
+    flagged = ws.say("UBOB", "you idiot")  # a default rule: each owner's report by DM, with its permalink
+    ws.sender.message_shortcut("flag_to_owners", user_id="UALICE", channel_id="C1",
+                               message={"type": "message", "user": "UBOB", "text": "you idiot", "ts": flagged})
+    view = decode_json_args(ws.slack.wait_for("views.open")[0])["view"]
+    ws.sender.view_submission(view["callback_id"], {"reason": {"reason": {"type": "plain_text_input", "value": "rude"}}},
+                              user_id="UALICE", private_metadata=view["private_metadata"])
+    ws.settle()
+    ws.click("moderation_ask", f"T1:C1:{flagged}", user="UOWNER")
 
     # content
     from datetime import timedelta

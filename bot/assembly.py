@@ -58,6 +58,7 @@ class Core:
     workspace: Workspace = None  # platform actions other than posting (invite, pins, files…)
     audit: object = None  # the owners' decisions (bot.audit)
     # approval
+    approval: object = None  # join requests and the owners' decisions on them (bot.approval)
 
     # moderation
     moderation: object = None  # rules, reports and flags (bot.moderation)
@@ -128,6 +129,11 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.audit = AuditLog(store, clock)
     audit_commands.install(core.commands, core)
     # approval
+    from .approval import ApprovalService
+    from .approval import commands as approval_commands
+    core.approval = ApprovalService(store, clock, groups, directory, workspace, outbox, core.audit)
+    approval_commands.install(core.commands, core)
+    core.digest.add_section("join_requests", core.approval.digest_section, order=15)
 
     # moderation
     from .moderation import ModerationService

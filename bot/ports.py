@@ -120,6 +120,9 @@ class Workspace(Protocol):
     def members(self, team_id: str, channel_id: str) -> list[str]: ...
 
     # approval
+    def invite(self, team_id: str, channel_id: str, user_id: str) -> None:
+        """Add a person to a channel (the bot must be in it). `PlatformError` codes include
+        `already_in_channel`, `not_in_channel`, `user_is_restricted` (a guest), `cant_invite`."""
 
     # moderation
 

@@ -28,6 +28,7 @@ from bot.settings import Settings
 from . import commands, digest, home, questions, recognition, reminders
 # Each duty of the owner toolkit imports its module here:
 # approval
+from . import approval
 
 # moderation
 from . import moderation
@@ -104,6 +105,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         digest,
         # prompts
         # approval
+        approval,
 
         # moderation
         moderation,

@@ -131,6 +131,8 @@ class SlackWorkspace:
                 return members
 
     # approval
+    def invite(self, team_id: str, channel_id: str, user_id: str) -> None:
+        self._call("conversations_invite", channel=channel_id, users=user_id)
 
     # moderation
 

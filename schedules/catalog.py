@@ -13,6 +13,7 @@ from . import digest
 # prompts
 from . import prompts
 # approval
+from . import approval
 
 # moderation
 
@@ -42,6 +43,7 @@ def all_sweeps(core) -> list:
         # prompts
         *prompts.sweeps(core),
         # approval
+        *approval.sweeps(core),
 
         # moderation
 

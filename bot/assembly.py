@@ -134,6 +134,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.approval = ApprovalService(store, clock, groups, directory, workspace, outbox, core.audit)
     approval_commands.install(core.commands, core)
     core.digest.add_section("join_requests", core.approval.digest_section, order=15)
+    core.home.add_count("join_requests", core.approval.pending_count, order=58)  # the App Home: join requests waiting
 
     # moderation
     from .moderation import ModerationService

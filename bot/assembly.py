@@ -64,6 +64,7 @@ class Core:
     # content
 
     # events
+    events: object = None  # events with RSVPs, reminders and a follow-up (bot.events)
 
     # report
 
@@ -130,6 +131,15 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     # content
 
     # events
+    from .events import TRACK_CARD, EventService
+    from .events import commands as event_commands
+    core.events = EventService(store, clock, groups, activity, directory, outbox, workspace, core.audit)
+    outbox.on_delivered(TRACK_CARD, core.events.track_card)
+    activity.on_reply(core.events.replied)
+    core.audit.describe("events.created", "audit.events.created")
+    core.audit.describe("events.edited", "audit.events.edited")
+    core.audit.describe("events.cancelled", "audit.events.cancelled")
+    event_commands.install(core.commands, core)
 
     # report
 

@@ -126,6 +126,8 @@ class Workspace(Protocol):
     # content
 
     # events
+    def open_event_form(self, team_id: str, trigger_id: str, form) -> None:
+        """Show the person who acted (`trigger_id`) the form of an event (`bot.events.EventForm`)."""
 
     # report
 

@@ -34,6 +34,7 @@ from . import commands, digest, home, questions, recognition, reminders
 # content
 
 # events
+from . import events
 
 # report
 
@@ -107,6 +108,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # content
 
         # events
+        events,
 
         # report
 

@@ -19,6 +19,7 @@ from . import prompts
 # content
 
 # events
+from . import events
 
 # report
 
@@ -45,6 +46,7 @@ def all_sweeps(core) -> list:
         # content
 
         # events
+        *events.sweeps(core),
 
         # report
 

@@ -22,6 +22,7 @@ METHOD_SCOPES = {
     # content
 
     # events
+    "views.open": set(),  # the event form
 
     # report
 
@@ -126,6 +127,13 @@ def exercise_more_features(ws):
     # content
 
     # events
+    from datetime import timedelta
+
+    from tests.test_events_slack import create as create_event
+    _, event, _ = create_event(ws, day=f"{ws.clock.now() + timedelta(days=2):%Y-%m-%d}")
+    ws.click("event_going", event, user="UALICE")
+    ws.click("event_edit", event, user="UOWNER")
+    ws.advance(days=6)  # reminders (DMs), the follow-up thread and the card held (chat.update)
 
     # report
 

@@ -283,9 +283,11 @@ class EventService:
         """A member's answer: "saved", "unchanged", "unknown", "cancelled" or "started"."""
         if answer not in ANSWERS:
             return "unknown"
-        current = self.store.get(TABLE, key)
+        current = self.store.get(TABLE, key) or self._retired(key)
         if current is None or current["team_id"] != group.team_id or current["channel_id"] != group.channel_id:
             return "unknown"
+        if current["status"] != "scheduled":  # retired, or about to be: no need to write
+            return "cancelled" if current["status"] == "cancelled" else "started"
         try:  # the reminders' time zone, as the member's profile says at the time they answer
             tz = self.directory.person(group.team_id, user_id).timezone
         except PlatformError:
@@ -303,6 +305,7 @@ class EventService:
             elif doc["rsvps"].get(user_id, {}).get("answer") == answer:
                 outcome.append("unchanged")
             else:
+                doc["rsvps"].pop(user_id, None)  # a changed answer goes to the end of its new list
                 doc["rsvps"][user_id] = {"answer": answer, "at": utc_iso(now), "tz": tz}
                 doc["rev"] += 1
                 outcome.append("saved")
@@ -515,6 +518,12 @@ class EventService:
     def get(self, team_id: str, event_id: str) -> dict | None:
         """The live event (scheduled, or held until its nudges are done)."""
         return self.store.get(TABLE, event_key(team_id, event_id))
+
+    def _retired(self, key: str) -> dict | None:
+        """A retired event (a card's button pressed after the event left the live table)."""
+        year = self.clock.now().year
+        return self.store.get(f"{ARCHIVE}.{year}", key) or self.store.get(f"{ARCHIVE}.{year + 1}", key) or \
+            self.store.get(f"{ARCHIVE}.{year - 1}", key)
 
     def upcoming(self, team_id: str, user_id: str | None = None, group: Group | str | None = None) -> list[Upcoming]:
         """Scheduled events still to start, soonest first, of the workspace or of one group (a

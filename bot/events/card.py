@@ -29,9 +29,8 @@ def when(locale: str, moment: datetime, tz: str) -> dict:
 
 
 def attendees(doc: dict, *answers: str) -> list[str]:
-    """Who gave one of `answers`, in the order they answered."""
-    chosen = [(r["at"], user) for user, r in doc.get("rsvps", {}).items() if r["answer"] in answers]
-    return [user for _, user in sorted(chosen)]
+    """Who gave one of `answers`, in the order they gave it (answers are kept in that order)."""
+    return [user for user, r in doc.get("rsvps", {}).items() if r["answer"] in answers]
 
 
 def _names(users: list[str]) -> Text:
@@ -102,7 +101,7 @@ def notice(doc: dict, kind: str, locale: str, tz: str, group_tz: str, link: Text
 
 
 def follow_up(doc: dict, locale: str) -> Message:
-    went = attendees(doc, GOING, MAYBE)
+    went = attendees(doc, GOING)  # thanked by name: those who said they would come
     if went:
         return Message.of(t(locale, "events.followup", title=Strong(doc["title"]), people=_names(went)),
                           notes=[t(locale, "events.followup_note")])

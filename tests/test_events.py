@@ -281,7 +281,7 @@ def test_the_timeline_across_the_autumn_change(tmp_path):
     world.events.rsvp(world.group, key, "UALICE", "going")
     world.deliver_all()
     world.run_until(utc(2026, 11, 4, 0, 0), step=timedelta(minutes=10))
-    got = [(at, dest, k.split(":")[3]) for at, k, dest, _, _, _ in world.delivered if k.startswith("event-dm:")]
+    got = sorted((at, dest, k.split(":")[3]) for at, k, dest, _, _, _ in world.delivered if k.startswith("event-dm:"))
     assert got == [
         (utc(2026, 10, 24, 16, 0), "UALICE", "day"), (utc(2026, 10, 24, 22, 0), "UNY", "day"),
         (utc(2026, 10, 25, 8, 0), "UALICE", "hour"), (utc(2026, 10, 25, 8, 0), "UNY", "hour"),
@@ -412,3 +412,17 @@ def test_the_card_is_mapped_to_its_event_once_delivered(world):
     [mapping] = world.store.find(CARDS)
     assert mapping["event"] == key and mapping["follow_up_at"] is None
     assert [doc for doc in world.store.find(QUEUE)] == []
+
+
+def test_a_french_group_gets_french_times_in_each_readers_zone(world):
+    world.store.update("groups", world.group.key, lambda doc: {**doc, "locale": "fr"})
+    world.group = world.groups.get("T1", "C1")
+    key = world.create(title="Apéro", day="2026-04-02", at="19:00")
+    world.deliver_all()
+    world.events.rsvp(world.group, key, "UNY", "going")
+    world.deliver_all()
+    card = card_versions(world)[-1][1]
+    assert "jeudi 2026-04-02 à 19:00 (Europe/Paris)" in card and "Présents (1) : @UNY" in card
+    world.run_until(utc(2026, 4, 1, 22, 5))
+    [(_, _, reminder)] = world.dms(":day:")
+    assert reminder.startswith("⏰ Demain : Apéro, jeudi 2026-04-02 à 13:00 chez vous (19:00 à Europe/Paris)")

@@ -237,5 +237,5 @@ def test_thirty_answers_in_five_seconds_are_coalesced(ws, slack):
     ws.steward.wait_idle(timeout=30)
     edits = updates(ws)[before:]
     assert "*Going* (30)" in edits[-1]["text"]
-    assert len(edits) <= 10, len(edits)  # about the channel's pace (a burst of 3, then one a second), not 30
+    assert len(edits) <= 12, len(edits)  # about the channel's pace (a burst of 3, then one a second), not 30
     print(f"30 answers over {time.monotonic() - began:.1f} s → {len(edits)} chat.update calls")

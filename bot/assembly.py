@@ -69,7 +69,7 @@ class Core:
     # report
 
     # audience
-
+    audience: object = None
 
     def report_failure(self, doc: dict, reason: str) -> None:
         """Tell a group's owners, by direct message, about a post that could not be delivered."""
@@ -144,5 +144,9 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     # report
 
     # audience
-
+    from .audience import AudienceService
+    from .audience import commands as audience_commands
+    core.audience = AudienceService(store, clock, directory, workspace, outbox)
+    questions.resolved_listeners.append(core.audience.question_resolved)
+    audience_commands.install(core.commands, core)
     return core

@@ -39,7 +39,7 @@ from . import events
 # report
 
 # audience
-
+from . import audience
 
 from .inbox import ROUTES, accept_event
 from .mrkdwn import render
@@ -113,7 +113,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # report
 
         # audience
-
+        audience,
         # home dashboard
 
     )

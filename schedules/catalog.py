@@ -24,7 +24,7 @@ from . import events
 # report
 
 # audience
-
+from . import audience
 
 
 def all_sweeps(core) -> list:
@@ -51,5 +51,5 @@ def all_sweeps(core) -> list:
         # report
 
         # audience
-
+        *audience.sweeps(core),
     ]

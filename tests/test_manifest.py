@@ -27,7 +27,7 @@ METHOD_SCOPES = {
     # report
 
     # audience
-
+    "conversations.members": {"channels:read", "groups:read"},
     # home dashboard
 
 }
@@ -138,7 +138,10 @@ def exercise_more_features(ws):
     # report
 
     # audience
-
+    ws.run("UCAROL", "follow kubernetes", channel="C2")
+    ws.sender.message_shortcut("highlight", user_id="UOWNER", channel_id="C1",
+                               message={"type": "message", "user": "UALICE", "ts": reply, "text": "kubernetes tip"})
+    ws.settle()
     # home dashboard
 
     ws.settle()

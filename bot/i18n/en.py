@@ -308,5 +308,27 @@ MESSAGES = {
     # --- report
 
     # --- audience
-
+    "help.member.follow": "`/community follow <topic>` — hear of answers and highlights on a topic from groups you are not in",
+    "help.member.unfollow": "`/community unfollow <topic>` — stop following a topic",
+    "help.member.following": "`/community following` — the topics you follow",
+    "audience.followed": "You now follow {topic}. When a group you are not in answers a question on it, or its owners highlight something, you will hear of it (one message a day at most).",
+    "audience.already_following": "You already follow {topic}.",
+    "audience.unfollowed": "You no longer follow {topic}.",
+    "audience.not_following": "You do not follow {topic}. `/community following` shows the topics you follow.",
+    "audience.following": "You follow: {topics}.",
+    "audience.following_none": "You follow no topics yet. Try `/community follow kubernetes`.",
+    "audience.topic_missing": "Which topic? For example `/community follow kubernetes`.",
+    "audience.topic_too_long": "That topic is too long: a few words at most.",
+    "audience.topic_no_words": "That topic has no word to look for: try a word like `kubernetes` or `accounting`.",
+    "audience.too_many_topics": "You already follow {limit} topics: unfollow one first.",
+    "audience.digest_header": "📣 **From groups you are not in**, on topics you follow:",
+    "audience.item_resolved": "• {topics} — answered in {group}: {excerpt}",
+    "audience.item_highlight": "• {topics} — highlighted by the owners of {group}: {excerpt}",
+    "audience.digest_note": "One message a day at most. `/community following` shows your topics; `/community unfollow <topic>` stops one.",
+    "audience.highlight_owners_only": "Only this group's owners can highlight a message.",
+    "audience.highlight_empty": "This message has no text to match against followed topics.",
+    "audience.highlighted.many": "Shared with {count} people outside the group who follow {topics}. They get it in their next daily digest.",
+    "audience.highlighted.one": "Shared with {count} person outside the group who follows {topics}. They get it in their next daily digest.",
+    "audience.highlight_nobody": "Nobody outside this group follows a topic this message is about, so it was not shared.",
+    "audience.highlight_private": "This group is private: its messages are never shared outside it.",
 }

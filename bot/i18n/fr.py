@@ -308,5 +308,27 @@ MESSAGES = {
     # --- report
 
     # --- audience
-
+    "help.member.follow": "`/community follow <sujet>` — être informé des réponses et des messages mis en avant sur un sujet, dans les groupes dont vous n'êtes pas membre",
+    "help.member.unfollow": "`/community unfollow <sujet>` — ne plus suivre un sujet",
+    "help.member.following": "`/community following` — les sujets que vous suivez",
+    "audience.followed": "Vous suivez maintenant {topic}. Quand un groupe dont vous n'êtes pas membre répond à une question sur ce sujet, ou que ses responsables mettent un message en avant, vous en serez informé (un message par jour au plus).",
+    "audience.already_following": "Vous suivez déjà {topic}.",
+    "audience.unfollowed": "Vous ne suivez plus {topic}.",
+    "audience.not_following": "Vous ne suivez pas {topic}. `/community following` affiche les sujets que vous suivez.",
+    "audience.following": "Vous suivez : {topics}.",
+    "audience.following_none": "Vous ne suivez encore aucun sujet. Essayez `/community follow kubernetes`.",
+    "audience.topic_missing": "Quel sujet ? Par exemple `/community follow kubernetes`.",
+    "audience.topic_too_long": "Ce sujet est trop long : quelques mots au plus.",
+    "audience.topic_no_words": "Ce sujet ne contient aucun mot à rechercher : essayez un mot comme `kubernetes` ou `comptabilité`.",
+    "audience.too_many_topics": "Vous suivez déjà {limit} sujets : cessez d'en suivre un d'abord.",
+    "audience.digest_header": "📣 **Dans des groupes dont vous n'êtes pas membre**, sur les sujets que vous suivez :",
+    "audience.item_resolved": "• {topics} — réponse trouvée dans {group} : {excerpt}",
+    "audience.item_highlight": "• {topics} — mis en avant par les responsables de {group} : {excerpt}",
+    "audience.digest_note": "Un message par jour au plus. `/community following` affiche vos sujets ; `/community unfollow <sujet>` en retire un.",
+    "audience.highlight_owners_only": "Seuls les responsables de ce groupe peuvent mettre un message en avant.",
+    "audience.highlight_empty": "Ce message n'a pas de texte à comparer aux sujets suivis.",
+    "audience.highlighted.many": "Partagé avec {count} personnes hors du groupe qui suivent {topics}. Elles le recevront dans leur prochain résumé quotidien.",
+    "audience.highlighted.one": "Partagé avec {count} personne hors du groupe qui suit {topics}. Elle le recevra dans son prochain résumé quotidien.",
+    "audience.highlight_nobody": "Personne hors de ce groupe ne suit un sujet dont parle ce message : il n'a pas été partagé.",
+    "audience.highlight_private": "Ce groupe est privé : ses messages ne sont jamais partagés à l'extérieur.",
 }

@@ -67,6 +67,7 @@ class QuestionService:
         self.directory = directory
         self.messenger = messenger
         self.activity = activity
+        self.resolved_listeners: list = []  # told (group, question) once a question is resolved (bot.audience)
 
     # --- messages people post ----------------------------------------------------------------
     def on_message(self, group: Group, user_id: str, message_id: str, thread_id: str | None, text_: str) -> str:
@@ -163,6 +164,8 @@ class QuestionService:
             self.experts.learn(group.team_id, answerer, doc["text"])
             if self.activity is not None:
                 self.activity.answered(group, answerer, self.experts.topic_words(doc["text"]), key)
+        for listener in self.resolved_listeners:
+            listener(group, doc)
         return "resolved"
 
     def mark_answered(self, group: Group, ts: str, by_user: str, answerer: str | None = None) -> str:

@@ -391,7 +391,11 @@ def test_a_card_version_lost_in_a_crash_is_repaired_by_the_sweep(world):
     # A crash between deciding the next version and queueing it: the event names a version the
     # outbox never got.
     world.store.update(TABLE, key, lambda doc: {**doc, "rev": doc["rev"] + 1,
-                                                "card": {**doc["card"], "pending": f"event-card:{key}:v9", "pending_rev": doc["rev"] + 1}})
+                                                "card": {**doc["card"], "pending": f"event-card:{key}:v9", "pending_rev": doc["rev"] + 1,
+                                                         "pending_at": world.clock.now().isoformat()}})
+    world.events.sweep()
+    assert world.queued() == []  # decided just now: it may still be on its way into the outbox
+    world.clock.advance(minutes=2)
     world.events.sweep()
     world.deliver_all()
     doc = world.store.get(TABLE, key)
@@ -426,3 +430,15 @@ def test_a_french_group_gets_french_times_in_each_readers_zone(world):
     world.run_until(utc(2026, 4, 1, 22, 5))
     [(_, _, reminder)] = world.dms(":day:")
     assert reminder.startswith("⏰ Demain : Apéro, jeudi 2026-04-02 à 13:00 chez vous (19:00 à Europe/Paris)")
+
+
+def test_a_crash_between_saving_the_event_and_queueing_its_card_still_posts_it_once(world):
+    world.events.messenger = type("Dead", (), {"send": lambda self, post: False})()  # the process dies at send
+    world.events.save(world.group, "UOWNER", Draft("Meetup", "2026-03-29", "10:00", "Café"), form_id="V1")
+    world.events.messenger = world.outbox  # restarted
+    assert world.queued() == []
+    world.clock.advance(minutes=2)
+    world.events.sweep()
+    world.events.sweep()
+    world.deliver_all()
+    assert [k for k, _ in card_versions(world)] == ["event-card:T1:V1"]

@@ -68,6 +68,7 @@ TRACK_CARD = "events.track_card"
 MAX_TITLE, MAX_PLACE, MAX_LINK, MAX_DESCRIPTION = 150, 200, 500, 1500
 MAX_AHEAD = timedelta(days=365)
 KEEPALIVE = timedelta(days=20)
+REPAIR_AFTER = timedelta(minutes=1)  # a version decided this recently may be on its way into the outbox
 DAY_BEFORE_GRACE = timedelta(hours=6)
 NUDGE_GRACE = timedelta(days=2)
 _LINK = re.compile(r"^https?://[^\s/$.?#][^\s<>|]*$", re.IGNORECASE)
@@ -326,6 +327,7 @@ class EventService:
                 return doc
             card["versions"] += 1
             card["pending"], card["pending_rev"] = f"{card['key']}:v{card['versions']}", doc["rev"]
+            card["pending_at"] = utc_iso(self.clock.now())
             chosen["doc"] = doc
             return doc
         self.store.update(TABLE, key, decide)
@@ -366,17 +368,25 @@ class EventService:
     def _repair_card(self, doc: dict) -> None:
         """A waiting version the outbox does not hold (a crash before it was queued) is given up and
         the card re-rendered; one that failed for good is given up too (the owners were told), and
-        the next change tries again. A card shown long ago is re-rendered (see KEEPALIVE)."""
+        the next change tries again. The card itself is queued again (the outbox ignores it if it
+        holds it, failed included) when the event is less than a day old: a crash right after the
+        event was saved. A card shown long ago is re-rendered (see KEEPALIVE)."""
         card = doc["card"]
-        pending = card["pending"]
-        if pending and not self.messenger.is_queued(pending):
+        pending, now = card["pending"], self.clock.now()
+        decided = parse_iso(card.get("pending_at") or doc["created_at"])
+        if pending and now - decided >= REPAIR_AFTER and not self.messenger.is_queued(pending):
             sent = self.messenger.was_sent(pending)
             if sent is not None:  # delivered, and the follow-up was lost: settle it now
                 self.track_card(Post(key=pending, team_id=doc["team_id"], channel_id=doc["channel_id"], message=Message(),
                                      then_args={"event": doc["key"], "rev": card["pending_rev"]}), sent["ref"])
                 return
             if pending == card["key"]:
-                return  # the card itself failed for good: nothing to replace, the owners were told
+                group = self.groups.get(doc["team_id"], doc["channel_id"])
+                if group is not None and now - parse_iso(doc["created_at"]) < timedelta(days=1):
+                    self.messenger.send(Post(key=pending, team_id=group.team_id, channel_id=group.channel_id,
+                                             message=render.card(doc, group.locale, group.config["timezone"]), group=group.key,
+                                             then=TRACK_CARD, then_args={"event": doc["key"], "rev": card["pending_rev"]}))
+                return
 
             def give_up(current):
                 if current is not None and current["card"]["pending"] == pending:

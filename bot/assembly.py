@@ -140,6 +140,8 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.audit.describe("events.edited", "audit.events.edited")
     core.audit.describe("events.cancelled", "audit.events.cancelled")
     event_commands.install(core.commands, core)
+    from .events import checklist as event_checklist
+    core.digest.add_section("events", lambda group, week: event_checklist.section(core.events, group, week), order=60)
 
     # report
 

@@ -442,3 +442,19 @@ def test_a_crash_between_saving_the_event_and_queueing_its_card_still_posts_it_o
     world.events.sweep()
     world.deliver_all()
     assert [k for k, _ in card_versions(world)] == ["event-card:T1:V1"]
+
+
+def test_the_owners_checklist_shows_last_weeks_event_and_whats_coming(world):
+    from bot.events.checklist import section
+    key = life(world)
+    world.create(title="Hack night", day="2026-04-02", at="19:00", form="V2")
+    world.deliver_all()
+    world.run_until(utc(2026, 3, 30, 8, 0))
+    ref = world.store.get(TABLE, key)["card"]["ref"]
+    world.activity.message(world.group, "UNY", "1700000300.000001", ref, "replies", "Ev9")
+    lines = ["".join(str(p) if isinstance(p, str) else f"@{p.user_id}" if hasattr(p, "user_id") else p.text for p in line)
+             for line in section(world.events, world.group, "2026-W13")]
+    assert lines == ["Events:",
+                     "• Meetup, Sunday 2026-03-29: 2 said they were going; follow-up replies: 1, from @UNY",
+                     "• Coming: Hack night, Thursday 2026-04-02 at 19:00: 0 going, 0 maybe"]
+    assert section(world.events, world.group, "2026-W10") is None or "Meetup" not in str(section(world.events, world.group, "2026-W10"))

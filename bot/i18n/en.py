@@ -300,6 +300,10 @@ MESSAGES = {
     "audit.events.created": "planned the event",
     "audit.events.edited": "changed the event",
     "audit.events.cancelled": "cancelled the event",
+    "events.checklist.title": "**Events:**",
+    "events.checklist.held": "• {title}, {day} {date}: {went} said they were going; follow-up replies: {replies}, from {people}",
+    "events.checklist.nobody": "nobody yet",
+    "events.checklist.coming": "• Coming: {title}, {day} {date} at {time}: {going} going, {maybe} maybe",
     "recognition.followups.one": "posted an update after an event",
     "recognition.followups.many": "posted updates after {n} events",
 

@@ -300,6 +300,10 @@ MESSAGES = {
     "audit.events.created": "a préparé l'événement",
     "audit.events.edited": "a modifié l'événement",
     "audit.events.cancelled": "a annulé l'événement",
+    "events.checklist.title": "**Événements :**",
+    "events.checklist.held": "• {title}, {day} {date} : {went} avaient dit venir ; réponses au suivi : {replies}, de {people}",
+    "events.checklist.nobody": "personne pour l'instant",
+    "events.checklist.coming": "• À venir : {title}, {day} {date} à {time} : {going} présents, {maybe} peut-être",
     "recognition.followups.one": "a donné des nouvelles après un événement",
     "recognition.followups.many": "a donné des nouvelles après {n} événements",
 

@@ -60,13 +60,17 @@ class Core:
     # approval
 
     # moderation
+    moderation: object = None  # rules, reports and flags (bot.moderation)
 
     # content
+    content: object = None  # pinned messages and bookmarks: ages, labels, review (bot.content)
 
     # events
     events: object = None  # events with RSVPs, reminders and a follow-up (bot.events)
 
     # report
+    metrics: object = None  # a group's numbers and their trends (bot.report.metrics), for the dashboard too
+    report: object = None  # the shareable report and the CSV export (bot.report)
 
     # audience
     audience: object = None
@@ -127,8 +131,21 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     # approval
 
     # moderation
+    from .moderation import ModerationService
+    from .moderation import commands as moderation_commands
+    core.moderation = ModerationService(store, clock, groups, directory, outbox, core.audit)
+    moderation_commands.install(core.commands, core)
+    core.digest.add_section("moderation", core.moderation.digest_section, order=40)
 
     # content
+    from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService
+    from .content import commands as content_commands
+    core.content = ContentService(store, clock, groups, workspace, directory, core.audit)
+    for action, label in ((KEPT, "audit.content.kept"), (UNPINNED, "audit.content.unpinned"),
+                          (BOOKMARK_REMOVED, "audit.content.bookmark_removed"), (LABELLED, "audit.content.labelled")):
+        core.audit.describe(action, label)
+    core.digest.add_section("content", core.content.checklist_section, order=SECTION_ORDER)
+    content_commands.install(core.commands, core)
 
     # events
     from .events import TRACK_CARD, EventService
@@ -144,6 +161,14 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.digest.add_section("events", lambda group, week: event_checklist.section(core.events, group, week), order=60)
 
     # report
+    from .report import EXPORTED, ReportService
+    from .report import commands as report_commands
+    from .report.metrics import MetricsService
+    core.metrics = MetricsService(store, clock)
+    core.report = ReportService(store, clock, core.metrics, core.recognition, directory, outbox, workspace, core.audit,
+                                events=lambda: getattr(core, "events", None))  # read when a report is made
+    core.audit.describe(EXPORTED, "audit.report.exported")
+    report_commands.install(core.commands, core)
 
     # audience
     from .audience import AudienceService

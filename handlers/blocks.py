@@ -59,18 +59,27 @@ def sections(mrkdwn: str) -> list[SectionBlock]:
 
 def message_blocks(message: Message) -> list:
     blocks: list = []
-    for paragraph in message.paragraphs:
+    rows: dict[int, list] = {}
+    for index, row in message.rows:
+        rows.setdefault(index, []).extend(row.buttons)
+    for index, paragraph in enumerate(message.paragraphs):
         blocks += sections(render(paragraph))
+        if rows.get(index):  # a row of buttons about this paragraph, right under it
+            blocks.append(_actions(rows[index]))
     for note in message.notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_cut(render(note), CONTEXT_LIMIT)[0])]))
     if len(blocks) > MESSAGE_BLOCKS - 1:  # keep room for the buttons; say that the text was cut
         blocks = blocks[:MESSAGE_BLOCKS - 2] + [SectionBlock(text=MarkdownTextObject(text="…"))]
     if message.buttons:
-        blocks.append(ActionsBlock(elements=[
-            ButtonElement(text=button.label[:75], action_id=button.action_id, value=button.value[:2000],
-                          style="primary" if button.primary else None)
-            for button in message.buttons]))
+        blocks.append(_actions(message.buttons))
     return blocks
+
+
+def _actions(buttons) -> ActionsBlock:
+    return ActionsBlock(elements=[
+        ButtonElement(text=button.label[:75], action_id=button.action_id, value=button.value[:2000],
+                      style="primary" if button.primary else None)
+        for button in buttons[:25]])  # Slack's most elements in one actions block
 
 
 def fallback(message: Message) -> str:

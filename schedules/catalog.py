@@ -17,6 +17,7 @@ from . import prompts
 # moderation
 
 # content
+from . import content
 
 # events
 from . import events
@@ -44,6 +45,7 @@ def all_sweeps(core) -> list:
         # moderation
 
         # content
+        *content.sweeps(core),
 
         # events
         *events.sweeps(core),

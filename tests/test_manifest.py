@@ -18,13 +18,17 @@ METHOD_SCOPES = {
     # approval
 
     # moderation
+    "views.open": set(),  # the Flag to owners modal
 
     # content
+    "pins.list": {"pins:read"}, "pins.remove": {"pins:write"}, "bookmarks.list": {"bookmarks:read"},
+    "bookmarks.remove": {"bookmarks:write"}, "views.open": set(),
 
     # events
     "views.open": set(),  # the event form
 
     # report
+    "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
 
     # audience
     "conversations.members": {"channels:read", "groups:read"},
@@ -40,6 +44,7 @@ EVENT_SCOPES = {
     # moderation
 
     # content
+    "pin_added": {"pins:read"}, "pin_removed": {"pins:read"},
 
     # events
 
@@ -123,8 +128,26 @@ def exercise_more_features(ws):
     # approval
 
     # moderation
+    from handlers.emulator import decode_json_args
+    flagged = ws.say("UBOB", "you idiot")  # a default rule: each owner's report by DM, with its permalink
+    ws.sender.message_shortcut("flag_to_owners", user_id="UALICE", channel_id="C1",
+                               message={"type": "message", "user": "UBOB", "text": "you idiot", "ts": flagged})
+    view = decode_json_args(ws.slack.wait_for("views.open")[0])["view"]
+    ws.sender.view_submission(view["callback_id"], {"reason": {"reason": {"type": "plain_text_input", "value": "rude"}}},
+                              user_id="UALICE", private_metadata=view["private_metadata"])
+    ws.settle()
+    ws.click("moderation_ask", f"T1:C1:{flagged}", user="UOWNER")
 
     # content
+    from datetime import timedelta
+    ws.slack.on_event(lambda event: ws.sender.event(event))  # Slack's pin events, signed, to the bot
+    pinned = ws.say("UALICE", "Team handbook")
+    ws.slack.pin("C1", pinned, "UALICE", created=ws.clock.now() - timedelta(days=400))  # pin_added
+    mark = ws.slack.add_bookmark("C1", "Team handbook", "https://wiki.example/handbook", "UALICE")
+    ws.core.content.reconcile(ws.core.groups.get("T1", "C1"))  # the daily check: pins.list, bookmarks.list
+    ws.click("content_relabel", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # views.open
+    ws.click("content_remove", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # pins.remove, pin_removed
+    ws.click("content_remove", f"T1:C1:bookmark:{mark}", user="UOWNER", channel="DUOWNER")  # bookmarks.remove
 
     # events
     from datetime import timedelta
@@ -136,6 +159,7 @@ def exercise_more_features(ws):
     ws.advance(days=6)  # reminders (DMs), the follow-up thread and the card held (chat.update)
 
     # report
+    assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")
 
     # audience
     ws.run("UCAROL", "follow kubernetes", channel="C2")

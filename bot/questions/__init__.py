@@ -91,9 +91,14 @@ class QuestionService:
             "next_step": "experts", "next_due_at": utc_iso(self._after_wait(group, now, group.config["first_wait"])),
             "steps": {}, "pinged": [], "declined": [], "replies": {},
         }
-        if self.get(group.team_id, group.channel_id, ts) is not None:
+        existing = self.get(group.team_id, group.channel_id, ts)
+        if existing is not None:
+            self._record(group, existing)  # a replayed event: the day's record holds it again
             return None
-        return doc if self.store.insert_if_absent(OPEN, doc["key"], doc) else None
+        if not self.store.insert_if_absent(OPEN, doc["key"], doc):
+            return None
+        self._record(group, doc)
+        return doc
 
     def ask_for(self, group: Group, asker: str, text_: str, invocation_id: str) -> None:
         """`/community ask`: post the question for them; it is tracked once delivered."""
@@ -136,7 +141,9 @@ class QuestionService:
                            nudge_due_at=utc_iso(now + timedelta(seconds=group.config["resolve_nudge"])))
                 outcome["result"] = "answered"
             return doc
-        self.store.update(OPEN, question_key(group.team_id, group.channel_id, thread_ts), apply)
+        doc = self.store.update(OPEN, question_key(group.team_id, group.channel_id, thread_ts), apply)
+        if doc is not None and user_id != doc["asker"]:
+            self._record(group, doc)
         return outcome.get("result")
 
     def question_of_reply(self, team_id: str, channel_id: str, reply_ts: str) -> dict | None:
@@ -151,7 +158,10 @@ class QuestionService:
         key = question_key(group.team_id, group.channel_id, ts)
         doc = self.store.get(OPEN, key)
         if doc is None:
-            return "already" if self.get(group.team_id, group.channel_id, ts) else "unknown"
+            closed = self.get(group.team_id, group.channel_id, ts)
+            if closed is not None:
+                self._record(group, closed)  # a replayed resolution: its day's record holds it again
+            return "already" if closed else "unknown"
         if by_user != doc["asker"] and not self.groups.may_own(group, by_user):
             return "not_allowed"
         answerer = answerer or doc.get("first_replier")
@@ -160,6 +170,7 @@ class QuestionService:
         doc.update(status="resolved", resolved_by=by_user, resolved_at=utc_iso(self.clock.now()), answerer=answerer, next_step=None)
         self.store.put(archive_table(parse_iso(doc["asked_at"])), key, doc)  # archive first: a crash leaves a duplicate, never a loss
         self.store.delete(OPEN, key)
+        self._record(group, doc)
         if answerer:
             self.experts.learn(group.team_id, answerer, doc["text"])
             if self.activity is not None:
@@ -192,6 +203,11 @@ class QuestionService:
         if self.resolve(group, question["ts"], user_id, answerer=answerer) == "resolved":
             self._post_in_thread(group, question["ts"], f"resolved:{group.key}:{question['ts']}",
                                  Message.of(t(group.locale, "question.marked_answered", user=Mention(user_id))))
+
+    def _record(self, group: Group, doc: dict) -> None:
+        """The question's state in the per-day record the numbers are read from (`bot.activity.daily`)."""
+        if self.activity is not None:
+            self.activity.daily.question(group, doc)
 
     # --- "Not my topic" ----------------------------------------------------------------------
     def decline(self, group: Group, ts: str, expert: str) -> str:

@@ -270,6 +270,7 @@ def test_the_timeline_across_the_spring_change(world):
     assert world.store.get(TABLE, key) is None and world.store.get("events_past.2026", key)["status"] == "held"  # retired
     [held] = world.events.held(world.group, utc(2026, 3, 23), utc(2026, 3, 30))
     assert (held.title, held.went, held.follow_up_replies, held.repliers) == ("Meetup", ("UALICE", "UNY"), 1, ("UALICE",))
+    assert (held.starts_at, held.going, held.followups) == (utc(2026, 3, 29, 8, 0), 2, 1)  # as the owner's report reads it
     assert world.events.upcoming("T1") == []
 
 

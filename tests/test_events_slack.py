@@ -163,6 +163,8 @@ def test_an_events_life_from_post_to_nudge(ws):
     assert len(dms(ws)) == 7  # once
     week = {c.user_id: c.followups for c in ws.core.activity.contributions(ws.core.groups.all()[0], "2026-W14")}
     assert week.get("UALICE") == 1
+    report = ws.run("UOWNER", "report 3")  # the owner's report reads `held`
+    assert "Spring meetup" in report and "2026-03-29" in report
     write_life(ws)
 
 

@@ -120,6 +120,19 @@ class Held:
     follow_up_replies: int
     repliers: tuple[str, ...]  # most replies first
 
+    # The names the owner's report reads (`bot.report`): when, how many going, follow-up replies.
+    @property
+    def starts_at(self) -> datetime:
+        return self.start
+
+    @property
+    def going(self) -> int:
+        return len(self.went)
+
+    @property
+    def followups(self) -> int:
+        return self.follow_up_replies
+
 
 def event_key(team_id: str, event_id: str) -> str:
     return f"{team_id}:{event_id}"

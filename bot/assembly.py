@@ -99,7 +99,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core = Core(settings=settings, store=store, clock=clock, directory=directory, outbox=outbox, groups=groups,
                 experts=experts, activity=activity, welcome=WelcomeService(store, clock, directory, outbox, experts, activity),
                 questions=questions,
-                home=HomeService(groups), commands=CommandRegistry(groups))
+                home=HomeService(store, clock, groups, experts, lambda: core), commands=CommandRegistry(groups))
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
         duty.install(core.commands, core)
@@ -136,6 +136,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.moderation = ModerationService(store, clock, groups, directory, outbox, core.audit)
     moderation_commands.install(core.commands, core)
     core.digest.add_section("moderation", core.moderation.digest_section, order=40)
+    core.home.add_count("flags", core.moderation.open_count)  # the App Home: open reports and flags
 
     # content
     from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService
@@ -146,6 +147,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
         core.audit.describe(action, label)
     core.digest.add_section("content", core.content.checklist_section, order=SECTION_ORDER)
     content_commands.install(core.commands, core)
+    core.home.add_count("stale_content", core.content.stale_count)  # the App Home: content to review
 
     # events
     from .events import TRACK_CARD, EventService
@@ -169,6 +171,9 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
                                 events=lambda: getattr(core, "events", None))  # read when a report is made
     core.audit.describe(EXPORTED, "audit.report.exported")
     report_commands.install(core.commands, core)
+    from .report import SEND_REPORT
+    core.home.add_overview(core.metrics.overview)  # the App Home's figures, with their changes
+    core.home.add_owner_button("report", SEND_REPORT)
 
     # audience
     from .audience import AudienceService
@@ -176,4 +181,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.audience = AudienceService(store, clock, directory, workspace, outbox)
     questions.resolved_listeners.append(core.audience.question_resolved)
     audience_commands.install(core.commands, core)
+    # home dashboard
+    from .home import SETTINGS_CHANGED
+    core.audit.describe(SETTINGS_CHANGED, "audit.dashboard.settings")
     return core

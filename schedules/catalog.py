@@ -26,6 +26,8 @@ from . import events
 
 # audience
 from . import audience
+# home dashboard
+from . import home
 
 
 def all_sweeps(core) -> list:
@@ -54,4 +56,6 @@ def all_sweeps(core) -> list:
 
         # audience
         *audience.sweeps(core),
+        # home dashboard
+        *home.sweeps(core),
     ]

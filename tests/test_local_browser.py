@@ -51,7 +51,7 @@ SHOTS = {
     "06-script-shown-as-text.png": "Alice posted a message containing <script> and <b>: it shows as text, nothing ran.",
     "07-a-week-later-recognition.png": "After '+1 week': Friday's recognition post thanks Bob, Olivia and others, "
                                        "with the reasons in words and a Don't name me button.",
-    "08-app-home.png": "Olivia opened the steward app's Home tab (app_home_opened, then views.publish): the groups she owns.",
+    "08-app-home.png": "Olivia opened the steward app's Home tab (app_home_opened, then views.publish): the dashboard of the group she owns, its figures and buttons.",
 }
 
 
@@ -272,7 +272,7 @@ def test_a_visitor_sees_every_flow_in_the_browser(local_bot, driver):
     # 8. The App Home.
     page.post_as("UOLIVIA")
     page.one("#app-home").click()
-    page.wait.until(lambda d: "Groups you own" in page.one("#home").text)
+    page.wait.until(lambda d: "Groups you own" in page.one("#home").text and "Dashboard of" in page.one("#home").text)
     assert "#general" in page.one("#home").text
     page.shot("08-app-home.png")
 

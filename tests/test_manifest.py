@@ -33,7 +33,7 @@ METHOD_SCOPES = {
     # audience
     "conversations.members": {"channels:read", "groups:read"},
     # home dashboard
-
+    "views.open": set(),
 }
 EVENT_SCOPES = {
     "member_joined_channel": {"channels:read", "groups:read"}, "member_left_channel": {"channels:read", "groups:read"},
@@ -167,7 +167,8 @@ def exercise_more_features(ws):
                                message={"type": "message", "user": "UALICE", "ts": reply, "text": "kubernetes tip"})
     ws.settle()
     # home dashboard
-
+    from tests.test_home import open_home, press
+    press(ws, "UOWNER", open_home(ws, "UOWNER"), "Settings")  # views.open: the settings form
     ws.settle()
 
 

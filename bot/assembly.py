@@ -162,6 +162,14 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     from .events import checklist as event_checklist
     core.digest.add_section("events", lambda group, week: event_checklist.section(core.events, group, week), order=60)
 
+    def members_events(team_id: str, user_id: str | None = None) -> list:
+        """A member's Home lists the events of the groups they are in (or answered), never others'."""
+        def theirs(event) -> bool:
+            group = core.groups.get(event.team_id, event.channel_id)
+            return bool(event.mine) or (group is not None and (group.is_owner(user_id) or core.home.is_in(group, user_id)))
+        return [event for event in core.events.upcoming(team_id, user_id=user_id) if theirs(event)]
+    core.home.add_upcoming(members_events, directory)
+
     # report
     from .report import EXPORTED, ReportService
     from .report import commands as report_commands

@@ -129,6 +129,9 @@ def test_an_events_life_from_post_to_nudge(ws):
     assert last["ts"] == message["ts"] and last["channel"] == "C1"
     assert "*Going* (2): <@UALICE>, <@UADMIN>" in last["text"] and "*Maybe* (1): <@UBOB>" in last["text"]
     assert "*Going* (2)" in message["text"]  # the card itself changed in place
+    member_home = ws.core.home.view_for("T1", "UALICE")  # the App Home lists it for members of #general
+    assert "Spring meetup" in json.dumps([str(part) for part in _walk(member_home)])
+    assert "Spring meetup" not in json.dumps([str(part) for part in _walk(ws.core.home.view_for("T1", "UCAROL"))])  # not in #general
 
     ws.clock.set(datetime(2026, 3, 28, 17, 0, 30, tzinfo=UTC))  # 18:00 in Paris, the day before
     ws.settle()
@@ -241,3 +244,15 @@ def test_thirty_answers_in_five_seconds_are_coalesced(ws, slack):
     assert "*Going* (30)" in edits[-1]["text"]
     assert len(edits) <= 12, len(edits)  # about the channel's pace (a burst of 3, then one a second), not 30
     print(f"30 answers over {time.monotonic() - began:.1f} s → {len(edits)} chat.update calls")
+
+
+def _walk(value):
+    """Every string and text part inside a Home view (dataclasses, tuples, lists)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _walk(item)
+    elif hasattr(value, "__dict__"):
+        for item in vars(value).values():
+            yield from _walk(item)

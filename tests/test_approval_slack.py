@@ -224,6 +224,22 @@ def test_the_directory_lists_groups_and_its_button_asks(owners, slack):
     assert "with the group directory" in card["text"]
 
 
+def test_a_private_group_is_never_joined_while_slack_cannot_say_whether_it_is_listed(group, slack):
+    """A forged directory button naming an unlisted private group, pressed while conversations.info
+    fails (a rate limit someone can cause): no invitation, and the answer reveals nothing."""
+    slack.add_channel("G5", "secret", creator="UDAN", members=["UDAN", "UBOT"], is_private=True)
+    assert "managed group" in group.run("UDAN", "setup", channel="G5")
+    assert group.click("approval_request_join.G5", "T1:G5", user="UCAROL", channel="C2").startswith(
+        "<#G5> is not a group I look after")
+    slack.fail("conversations.info", "ratelimited")
+    assert group.click("approval_request_join.G5", "T1:G5", user="UCAROL", channel="C2") == \
+        "Slack refused that (ratelimited); nothing was changed. Please try again in a moment."
+    slack.fail("conversations.info", "internal_error")
+    assert group.run("UCAROL", "join <#G5>", channel="C2").startswith("Slack refused that (internal_error)")
+    group.settle()
+    assert slack.calls_to("conversations.invite") == [] and "UCAROL" not in slack.channel_members("G5")
+
+
 def test_a_long_directory_is_cut_and_its_lookups_are_bounded(group, slack):
     for n in range(30):
         slack.add_channel(f"C{100 + n}", f"team-{n}", creator="UOWNER", members=["UOWNER", "UBOT"])

@@ -116,7 +116,8 @@ class ApprovalService:
 
     # --- asking --------------------------------------------------------------------------------
     def request(self, team_id: str, channel_id: str, user_id: str, message: str = "", *, via: str = "command") -> Asked:
-        """A person asks to join a group. Raises TooLong for a message over `MAX_MESSAGE`."""
+        """A person asks to join a group. Raises TooLong for a message over `MAX_MESSAGE`, and
+        PlatformError when the platform cannot say now whether the group is listed."""
         message = " ".join(message.split())
         if len(message) > MAX_MESSAGE:
             raise TooLong(MAX_MESSAGE)
@@ -140,11 +141,15 @@ class ApprovalService:
     def listed(self, group: Group) -> bool:
         """Whether people may see the group and ask to join it: a public channel always, a private
         one only when its owners allow it (`listed_when_private`), an archived one never. When the
-        platform cannot say (a passing error), listed: the owners decide anyway."""
+        platform cannot say (a passing error), the PlatformError goes up and the person is asked to
+        try again: guessing would add anyone to an unlisted private group whose owners do not
+        approve requests, or show them its owners."""
         try:
             channel = self.workspace.channel(group.team_id, group.channel_id)
         except PlatformError as error:
-            return error.code != "channel_not_found"
+            if error.code == "channel_not_found":
+                return False
+            raise
         return not channel.is_archived and (not channel.is_private or group.config["listed_when_private"])
 
     def _is_member(self, group: Group, user_id: str) -> bool:

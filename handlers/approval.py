@@ -19,7 +19,8 @@ from bot.approval import APPROVE, DENY, MAX_REASON, REQUEST_JOIN, parse_button
 from bot.approval.cards import local_time, why
 from bot.approval.commands import answer
 from bot.i18n import t, tp
-from bot.messages import ChannelRef, Mention, people
+from bot.messages import ChannelRef, Mention, Message, people
+from bot.ports import Post
 
 from .mrkdwn import render
 
@@ -103,7 +104,9 @@ def deny_form(group, user_id: str, value: str) -> View:
 
 
 def deny_submitted(core, _group, body: dict, context, respond, client) -> None:
-    """The form closed at once (the ack); the decision is made here, checked again."""
+    """The form closed at once (the ack); the decision is made here, checked again. When it changed
+    nothing (another owner decided meanwhile, or the one submitting may not decide) they are told
+    by DM, once per request: a modal has no reply of its own."""
     view = body.get("view") or {}
     found = _request(core, str(view.get("private_metadata") or ""), context)
     if found is None:
@@ -112,9 +115,12 @@ def deny_submitted(core, _group, body: dict, context, respond, client) -> None:
     group, user_id, rid = found
     state = ((view.get("state") or {}).get("values") or {}).get(REASON_BLOCK) or {}
     reason = (state.get(REASON_INPUT) or {}).get("value") or ""
-    decided = core.approval.decide(group, user_id, rid, context["user_id"], approve=False, reason=str(reason))
-    if decided.outcome not in ("denied", "already"):
-        log.info("a Deny form was refused: %s", decided.outcome)  # a forged form: nothing changed
+    actor = context["user_id"]
+    decided = core.approval.decide(group, user_id, rid, actor, approve=False, reason=str(reason))
+    if decided.outcome != "denied":
+        log.info("a Deny form changed nothing: %s", decided.outcome)
+        core.outbox.send(Post(key=f"approval:{rid}:form:{actor}", team_id=group.team_id, user_id=actor,
+                              message=Message.of(_already(group, decided)), group=group.key))
 
 
 def request_join(core, _group, body: dict, context, respond, client) -> None:

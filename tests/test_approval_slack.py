@@ -144,6 +144,23 @@ def test_deny_opens_a_form_and_the_reason_reaches_the_requester_politely(owners,
         "The owners of <#C1> declined your last request. You may ask again from 2026-11-30."
 
 
+def test_a_deny_form_sent_after_another_owner_decided_is_answered(owners, slack):
+    """Alice opens the Deny form; meanwhile the owner approves; Alice's submission changes nothing
+    and she is told who decided (a modal has no reply of its own: by DM), once."""
+    _, dms = ask(owners)
+    value = button(dms["UALICE"], DENY)
+    assert owners.click(DENY, value, user="UALICE", channel="DUALICE") is None  # the form opens
+    assert owners.click(APPROVE, value, user="UOWNER", channel="DUOWNER").startswith("Approved")
+    values = {REASON_BLOCK: {REASON_INPUT: {"type": "plain_text_input", "value": "Not this quarter"}}}
+    for _ in range(2):
+        assert owners.sender.view_submission(DENY_FORM, values, user_id="UALICE", private_metadata=value).status == 200
+    [told] = wait_until(lambda: [p for p in owners.posts("UALICE") if "already" in p["text"]])
+    assert told["text"] == "<@UOWNER> already approved this request, on 2026-11-23 at 10:00 (Europe/Paris)."
+    owners.settle()
+    assert len([p for p in owners.posts("UALICE") if "already" in p["text"]]) == 1
+    assert "Not this quarter" not in str(owners.posts("UCAROL")) and len(slack.calls_to("conversations.invite")) == 1
+
+
 def test_a_duplicate_request_merges_with_the_pending_one(owners, slack):
     ask(owners)
     again = owners.run("UCAROL", "join <#C1> I also maintain the CI", channel="C2")

@@ -37,6 +37,21 @@ def test_rules_match_whole_folded_words():
     assert matches("œuvre", "une OEUVRE") and matches("straße", "strasse")
 
 
+
+def test_invisible_characters_inside_a_word_do_not_hide_it():
+    """A zero-width space, joiner or non-joiner, a soft hyphen, a word joiner, a byte order mark or
+    a direction mark shows nothing in Slack: "id\u200biot" reads "idiot" and must match like it,
+    in the rules' matcher and in the acknowledgement path's filter alike."""
+    rules = [parse("idiot"), parse("shut up"), parse("conn*rd")]
+    matcher, prefilter = Matcher(rules), Prefilter()
+    prefilter.publish(matcher, "T1:C1", Anchors.of(rules))
+    for text in ("you id\u200biot", "ID\u00adIOT", "i\u200dd\u200ciot!", "idi\u2060ot", "\ufeffidiot\u200f",
+                 "shut up, con\u200bnard", "cré\u200btin de conn\u00adard"):
+        assert matcher.matching(text), repr(text)
+        assert prefilter.may_match(text), repr(text)
+    assert not matches("shut up", "shut\u200bup")  # what Slack shows: "shutup", one word
+    assert parse("id\u200biot").normal == "idiot"
+
 def test_a_star_stands_for_letters_inside_one_word_and_alone_for_one_word():
     assert matches("idiot*", "idiots") and matches("idiot*", "idiotic") and matches("idiot*", "idiot")
     assert matches("*uck*", "motherfucker") and not matches("*uck*", "uc k")

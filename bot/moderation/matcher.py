@@ -4,8 +4,9 @@ Owners write rules in plain words. No regular expression is ever built from them
 backtracks, and a pattern such as `(a+)+$` can take exponential time): a rule is cut into words,
 and each word is matched by hand.
 
-- Text and phrases are folded (`bot.text.fold`: case, accents, typographic apostrophes) and cut
-  into words: runs of letters and digits. Everything else separates words, so `casse-toi` is the
+- Text and phrases are folded (`bot.text.fold`: case, accents, typographic apostrophes), rid of
+  invisible characters (a zero-width space inside "idiot" hides nothing), and cut into words:
+  runs of letters and digits. Everything else separates words, so `casse-toi` is the
   two words `casse toi`, and `l'idiot` holds the word `idiot`.
 - A phrase matches a run of whole words of the text, in order: `shut up` matches "Shut up!" but
   never "shutup" or "shut upstairs".
@@ -42,13 +43,19 @@ MIN_LITERAL = 2  # the longest literal piece of a rule: `*` or `a*` alone would 
 _WORD = re.compile(r"[^\W_]+")
 # For ASCII text the same cut is a translate and a split, several times faster than `findall`.
 _ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+# Unicode's default-ignorable code points: zero-width spaces and joiners, the soft hyphen, direction
+# marks, variation selectors, tags. They show nothing, so "id\u200biot" reads "idiot": they are
+# dropped, not taken as a separator, or any rule could be dodged with one invisible character.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                        "\U000e0000-\U000e0fff]")
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text."""
+    """The folded words of a text (invisible characters dropped)."""
     if text.isascii():
         return text.lower().translate(_ASCII_SEPARATORS).split()
-    return _WORD.findall(fold(text))
+    return _WORD.findall(_INVISIBLE.sub("", fold(text)))
 
 
 class BadPhrase(ValueError):
@@ -158,9 +165,10 @@ def parse(phrase: str, source: str = "group") -> Rule:
 
 def _starred(phrase: str) -> list[str]:
     """The folded words of a phrase, stars kept inside the word they touch: anything but a letter,
-    a digit or a star cuts words, as in `words` (`f*ck-off` is `f*ck off`; `*` alone is a word)."""
+    a digit or a star cuts words, and invisible characters are dropped, as in `words` (`f*ck-off`
+    is `f*ck off`; `*` alone is a word)."""
     out, current = [], ""
-    for char in fold(phrase):
+    for char in _INVISIBLE.sub("", fold(phrase)):
         if char == "*" or char.isalnum():
             current += char
         elif current:

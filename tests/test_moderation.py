@@ -403,7 +403,8 @@ def test_the_dry_run_and_the_rules_commands_answer_owners_only(group):
     assert group.run("UOWNER", "moderation add").startswith("Write the phrase after `add`")
     group.run("UOWNER", "moderation add zorglub*")
     listing = group.run("UOWNER", "moderation list")
-    assert "1. `zorglub*` — <@UOWNER>" in listing and "The shared default list is on" in listing
+    assert listing.startswith("*Rules* of <#C1> (1):\n1. `zorglub*` — <@UOWNER>")  # the group, not a `{group}` left in
+    assert "The shared default list is on" in listing
     group.run("UOWNER", "config moderation_defaults off")
     assert "No rule matches" in group.run("UOWNER", "moderation test idiot")
     assert group.run("UOWNER", "moderation remove 1") == "Removed the rule `zorglub*`."

@@ -321,7 +321,7 @@ MESSAGES = {
     "moderation.remove_which": "Which one? Give its number or its phrase from `/community moderation list`.",
     "moderation.no_such": "There is no rule {which}. `/community moderation list` shows them.",
     "moderation.removed": "Removed the rule {phrase}.",
-    "moderation.list_header": "**Rules of {group}** ({count}):",
+    "moderation.list_header": "**Rules** of {group} ({count}):",
     "moderation.list_line": "{n}. {phrase} — {by}, {date}",
     "moderation.list_empty": "The group has no rules of its own yet. Add one with `/community moderation add <phrase>`.",
     "moderation.defaults_on": "The shared default list is on ({count} French and English phrases: insults, harassment, scams); {switch} turns it off.",

@@ -321,7 +321,7 @@ MESSAGES = {
     "moderation.remove_which": "Laquelle ? Donnez son numéro ou sa phrase, tels que `/community moderation list` les montre.",
     "moderation.no_such": "Il n'y a pas de règle {which}. `/community moderation list` les montre.",
     "moderation.removed": "Règle retirée : {phrase}.",
-    "moderation.list_header": "**Règles de {group}** ({count}) :",
+    "moderation.list_header": "**Règles** de {group} ({count}) :",
     "moderation.list_line": "{n}. {phrase} — {by}, {date}",
     "moderation.list_empty": "Le groupe n'a pas encore de règles à lui. Ajoutez-en une avec `/community moderation add <phrase>`.",
     "moderation.defaults_on": "La liste commune par défaut est active ({count} phrases en français et en anglais : insultes, harcèlement, arnaques) ; {switch} la désactive.",

@@ -17,6 +17,8 @@ close reports, flagged ones included, which the filter cannot see).
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 
@@ -99,7 +101,7 @@ def _answer(respond, message) -> None:
 
 
 def flag_to_owners(core, group, body: dict, context, respond, client) -> None:
-    """The shortcut: open the modal that asks for a reason (the message travels in its metadata)."""
+    """The shortcut: open the modal that asks for a reason (the message travels in its signed metadata)."""
     message = body.get("message") or {}
     author, ts = message.get("user"), message.get("ts")
     if not isinstance(author, str) or not isinstance(ts, str) or message.get("bot_id"):
@@ -112,7 +114,7 @@ def flag_to_owners(core, group, body: dict, context, respond, client) -> None:
     metadata = {"team": group.team_id, "channel": group.channel_id, "ts": ts, "author": author, "thread": thread_ts,
                 "text": _plain(message.get("text"))[:SHOWN_TEXT], "url": body.get("response_url") or ""}
     locale = group.locale
-    view = View(type="modal", callback_id=FLAG_VIEW, private_metadata=json.dumps(metadata, ensure_ascii=False),
+    view = View(type="modal", callback_id=FLAG_VIEW, private_metadata=_seal(metadata, client.token),
                 title=PlainTextObject(text=tp(locale, "moderation.modal.title")[:24]),
                 submit=PlainTextObject(text=tp(locale, "moderation.modal.submit")[:24]),
                 close=PlainTextObject(text=tp(locale, "moderation.modal.close")[:24]),
@@ -123,16 +125,33 @@ def flag_to_owners(core, group, body: dict, context, respond, client) -> None:
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
+def _seal(metadata: dict, token: str | None) -> str:
+    """The modal's metadata, signed with a key only the bot has (from its token): the submission
+    brings it back, and what it says (who wrote what, where to answer) is believed only if signed."""
+    body = json.dumps(metadata, ensure_ascii=False)
+    return f"{_signature(body, token)}.{body}"
+
+
+def _unseal(sealed: str, token: str | None) -> dict | None:
+    signature, _, body = sealed.partition(".")
+    if not body or not hmac.compare_digest(signature.encode(), _signature(body, token).encode()):
+        return None
+    return json.loads(body)
+
+
+def _signature(body: str, token: str | None) -> str:
+    return hmac.new(f"{FLAG_VIEW}:{token or ''}".encode(), body.encode(), hashlib.sha256).hexdigest()
+
+
 def flag_submitted(core, _group, body: dict, context, respond, client) -> None:
     """The modal's submission: the flag joins the message's case; the flagger is thanked privately
     through the shortcut's response_url (a modal has none of its own)."""
     view = body.get("view") or {}
-    try:
-        metadata = json.loads(view.get("private_metadata") or "")
-        team_id, channel_id, ts, author = (metadata[name] for name in ("team", "channel", "ts", "author"))
-    except (ValueError, KeyError, TypeError):
-        log.info("a flag without its metadata was ignored")
+    metadata = _unseal(str(view.get("private_metadata") or ""), client.token)
+    if metadata is None:
+        log.info("a flag whose metadata the bot did not write was ignored")
         return
+    team_id, channel_id, ts, author = (metadata[name] for name in ("team", "channel", "ts", "author"))
     group = core.groups.get(team_id, channel_id) if team_id == context.get("team_id") else None
     if group is None:
         return

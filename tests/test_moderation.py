@@ -347,6 +347,32 @@ def test_the_flag_shortcut_opens_a_modal_and_flags_reach_the_owners_merged(group
     assert group.slack.calls_to("response_url")[-1]["text"] == "That is your own message: you can edit or delete it yourself."
 
 
+def test_a_flag_forms_metadata_cannot_be_forged(group):
+    """The modal carries the flagged message (author, text, ts) and where to thank the flagger; a
+    submission whose metadata was not made by the bot, or was changed, is ignored: it could name
+    anyone as the author of words they never wrote, or make the bot post to any address."""
+    ts = group.say("UBOB", "see you at lunch")
+    message = {"type": "message", "user": "UBOB", "text": "see you at lunch", "ts": ts}
+    group.sender.message_shortcut("flag_to_owners", user_id="UDAN", channel_id="C1", message=message)
+    genuine = decode_json_args(group.slack.wait_for("views.open")[0])["view"]["private_metadata"]
+    values = {"reason": {"reason": {"type": "plain_text_input", "value": "threat"}}}
+    forged = {"team": "T1", "channel": "C1", "ts": ts, "author": "UALICE", "thread": None,
+              "text": "I know where you live", "url": group.slack.hooks_url + "actions/T1/1/forged"}
+    tampered = genuine.replace("UBOB", "UALICE")
+    answers = len(group.slack.calls_to("response_url"))
+    for metadata in (json.dumps(forged), tampered, "", "null", "[]", '{"team": "T1"}', genuine[:20] + "x" + genuine[21:],
+                     "é" + genuine[1:],
+                     json.dumps({"team": "T1", "channel": "C1", "ts": 5, "author": ["UALICE"]})):
+        assert group.sender.view_submission(FLAG_VIEW, values, user_id="UDAN", private_metadata=metadata).status == 200
+    group.settle()
+    assert dms(group, "UOWNER") == [] and group.core.store.find(OPEN) == []
+    assert len(group.slack.calls_to("response_url")) == answers  # nobody thanked, at any address
+    # The genuine one still works.
+    group.sender.view_submission(FLAG_VIEW, values, user_id="UDAN", private_metadata=genuine)
+    assert wait_until(lambda: len(dms(group, "UOWNER")) == 1)
+    assert "<@UBOB> wrote" in dms(group, "UOWNER")[0]["text"] and "UALICE" not in dms(group, "UOWNER")[0]["text"]
+
+
 def test_an_edit_that_no_longer_matches_closes_the_report_in_place(group):
     ts = group.say("UBOB", "ferme ta gueule")
     assert wait_until(lambda: len(dms(group, "UOWNER")) == 1)

@@ -38,8 +38,8 @@ def render(value: Text) -> str:
             out.append(f"*{escape(part.text)}*")
         elif isinstance(part, Code):
             out.append(f"`{escape(part.text).replace('`', 'ˋ')}`" if part.text else "")
-        elif isinstance(part, Link):
-            out.append(f"<{escape(part.url)}|{escape(part.label).replace('|', '¦')}>")
+        elif isinstance(part, Link):  # Slack ends the address at the first `|`: one inside it is written %7C
+            out.append(f"<{escape(part.url).replace('|', '%7C')}|{escape(part.label).replace('|', '¦')}>")
     return defuse(("".join(out)))
 
 

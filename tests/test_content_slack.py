@@ -246,6 +246,18 @@ def test_label_reads_links_robustly_and_answers_bad_input(group):
     assert listing[1] == "*Policies*" and "Handbook" in listing[2] and listing[3] == "*Unlabelled*"
 
 
+def test_a_bookmark_whose_address_holds_a_bar_keeps_its_own_title(group):
+    """Slack reads `<address|label>` up to the first `|`: an address holding one (a fonts URL, or
+    a bookmark made to mislead) must not cut the link and put its own words in the label."""
+    group.slack.add_bookmark("C1", "Handbook", "https://wiki.example/fonts?family=Roboto|Free+gift+card", "UBOB",
+                             created=group.clock.now() - 7 * DAY)
+    group.advance(days=1)
+    checked_today(group)
+    line = group.run("UBOB", "content").splitlines()[2]
+    assert line == ("• 🔖 <https://wiki.example/fonts?family=Roboto%7CFree+gift+card|Handbook> — bookmarked 8 days ago "
+                    "by <@UBOB>")
+
+
 def test_the_daily_check_is_paced_under_the_rate_tier_across_many_groups(group):
     """31 groups in one workspace: 20 pins.list in the first minute (C1's, at set-up, included), the
     rest the next minute; never more than 20 in any minute of the fake clock."""

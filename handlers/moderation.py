@@ -86,13 +86,18 @@ def message_changed(core, group, event: dict, event_id: str) -> None:
     if message.get("subtype") == "tombstone":  # a thread's parent deleted: Slack keeps a tombstone
         core.moderation.on_delete(group, message["ts"])
         return
-    before = (event.get("previous_message") or {}).get("text")
+    before = _previous_text(event)
     if isinstance(message.get("text"), str) and message["text"] != before:  # not an unfurl or a reply count
-        core.moderation.on_edit(group, message["ts"], message["user"], _plain(message["text"]))
+        core.moderation.on_edit(group, message["ts"], message["user"], _plain(message["text"]), _plain(before))
 
 
 def message_deleted(core, group, event: dict, event_id: str) -> None:
-    core.moderation.on_delete(group, event["deleted_ts"])
+    core.moderation.on_delete(group, event["deleted_ts"], _plain(_previous_text(event)))
+
+
+def _previous_text(event: dict):
+    previous = event.get("previous_message")
+    return previous.get("text") if isinstance(previous, dict) else None
 
 
 # --- interactive, on the interactive lane (see handlers.app.interactive) -----------------------------

@@ -5,6 +5,7 @@ its modal, merged flags, edits and deletions closing reports, forged clicks refu
 import json
 import time
 import timeit
+from datetime import timedelta
 
 import pytest
 
@@ -16,7 +17,7 @@ from bot.moderation import DEFAULT_RULES, OPEN, Duplicate, ModerationService
 from bot.moderation.matcher import BadPhrase, Matcher, Prefilter, Anchors, parse, words
 from bot.outbox import QUEUE, Outbox
 from bot.store import TinyDBStore
-from handlers.emulator import decode_json_args, message_changed_event, new_ts
+from handlers.emulator import decode_json_args, message_changed_event, message_event, new_ts
 from handlers.inbox import ROUTES, route_of
 from handlers.moderation import FLAG_VIEW, may_match
 
@@ -259,6 +260,35 @@ def test_edits_follow_the_case_and_a_dismissed_message_is_not_reported_again(wor
     assert store.find(OPEN) == []
 
 
+
+def test_a_message_applied_after_its_deletion_or_its_edit_reports_nothing(world):
+    """Slack does not promise order: a message posted and deleted (or edited) at once, or a message
+    event redelivered after a failed first delivery, can be applied after the deletion or the edit.
+    The report would then be about a message that is gone, or no longer says that, and nothing
+    would ever close it."""
+    store, groups, group, service, audit = world
+    deleted, edited = "1700000000.000700", "1700000000.000800"
+    service.on_delete(group, deleted, "you idiot")  # Slack's event says what the message said
+    assert service.on_message(group, "UBOB", deleted, None, "you idiot") is False
+    service.on_edit(group, edited, "UBOB", "you genius", "you idiot")
+    assert service.on_message(group, "UBOB", edited, None, "you idiot") is False
+    assert service.open_count(group) == 0 and queued(store, "modreport:") == []
+    assert service.dismiss(group, deleted, "UOWNER").status == "closed"
+    # An edit that matches still opens a case; a case dismissed before stays dismissed.
+    service.on_edit(group, edited, "UBOB", "you idiot after all")
+    assert service.case(group, edited)["status"] == "open"
+    assert service.dismiss(group, edited, "UOWNER").status == "dismissed"
+    service.clock.advance(timedelta(days=10))  # December: the dismissal is in November's table
+    service.on_edit(group, edited, "UBOB", "sorry")
+    service.on_delete(group, edited)
+    assert service.case(group, edited)["status"] == "dismissed"
+    service.on_edit(group, edited, "UBOB", "you idiot, once more")
+    assert service.open_count(group) == 0
+    # Deleting or editing what matched nothing notes nothing: the closed table does not grow with them.
+    service.on_delete(group, "1700000000.000900", "see you at lunch")
+    service.on_edit(group, "1700000000.001000", "UBOB", "see you at 1", "see you at noon")
+    assert service.case(group, "1700000000.000900") is None and service.case(group, "1700000000.001000") is None
+
 def test_the_checklist_section_lists_open_cases_with_links(world):
     store, groups, group, service, audit = world
     assert service.digest_section(group, "2026-W48") is None
@@ -399,6 +429,19 @@ def test_a_deleted_message_closes_its_report(group):
     assert wait_until(lambda: len(group.slack.calls_to("chat.update")) == 1)
     assert "Closed: the message was deleted" in group.slack.calls_to("chat.update")[0]["text"]
 
+
+
+def test_a_message_event_that_comes_after_its_deletion_reports_nothing(group):
+    ts = new_ts()
+    event_ts = new_ts()
+    deletion = {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": "C1", "ts": event_ts,
+                "deleted_ts": ts, "event_ts": event_ts, "channel_type": "channel",
+                "previous_message": {"type": "message", "user": "UBOB", "text": "you <@UALICE> idiot", "ts": ts}}
+    assert group.sender.event(deletion).status == 200
+    group.steward.wait_idle()
+    assert group.sender.event(message_event("C1", "UBOB", "you <@UALICE> idiot", ts=ts)).status == 200  # late
+    group.settle()
+    assert dms(group, "UOWNER") == [] and group.core.store.find(OPEN) == []
 
 def test_a_member_cannot_dismiss_even_with_a_forged_payload(group):
     ts = group.say("UBOB", "you idiot")

@@ -203,14 +203,16 @@ class ModerationService:
             return False  # a replayed or redelivered message whose case is already closed: nothing new
         return self._open_or_join(group, ts, user_id, thread_ts, text, matches=_pairs(matched))
 
-    def on_edit(self, group: Group, ts: str, user_id: str, text: str) -> None:
+    def on_edit(self, group: Group, ts: str, user_id: str, text: str, before: str = "") -> None:
         """An edited message: its case follows the new text; a message that now matches is reported,
-        unless owners dismissed it lately."""
+        unless owners dismissed it lately. `before`: its text before the edit, when the platform says."""
         matches = _pairs(self.test(group, text))
         key = case_key(group, ts)
         if self.store.get(OPEN, key) is None:
             if matches and not self._recently_closed(key, "dismissed"):
                 self._open_or_join(group, ts, user_id, None, text, matches=matches)
+            elif before and self.test(group, before):
+                self._closed_before_seen(group, key, "edited")
             return
         now = utc_iso(self.clock.now())
 
@@ -225,14 +227,26 @@ class ModerationService:
             return doc
         self._change(group, key, follow)
 
-    def on_delete(self, group: Group, ts: str) -> None:
+    def on_delete(self, group: Group, ts: str, before: str = "") -> None:
+        """A deleted message closes its case. `before`: its text, when the platform says."""
         now = utc_iso(self.clock.now())
 
         def close(doc):
             if doc is not None and doc["status"] == "open":
                 doc.update(status="deleted", closed_at=now, version=doc["version"] + 1)
             return doc
-        self._change(group, case_key(group, ts), close)
+        if self._change(group, case_key(group, ts), close) is None and before and self.test(group, before):
+            self._closed_before_seen(group, case_key(group, ts), "deleted")
+
+    def _closed_before_seen(self, group: Group, key: str, status: str) -> None:
+        """A message that matched, deleted or edited away before its case was opened: noted as closed
+        (unless a case was closed before), so that the message's own event, if it comes after
+        (Slack does not promise order; a failed delivery is retried later), reports nothing. Only
+        matching ones: a note per deletion would grow the month's table with every message deleted."""
+        if self._recently_closed(key) is None:
+            now = self.clock.now()
+            self.store.insert_if_absent(closed_table(now), key, {"key": key, "team_id": group.team_id, "channel_id": group.channel_id,
+                                                                 "status": status, "closed_at": utc_iso(now), "round": 0})
 
     # --- flags -----------------------------------------------------------------------------------
     def flag(self, group: Group, ts: str, author: str, thread_ts: str | None, text: str, flagger: str,

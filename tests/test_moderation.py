@@ -181,6 +181,20 @@ def test_rules_are_added_listed_removed_and_refused_when_doubled(world):
     assert sorted(e.action for e in audit.recent(group.key, 10)) == ["moderation.rule_added"] * 2 + ["moderation.rule_removed"] * 2
 
 
+
+def test_a_rule_that_would_match_everyday_words_is_refused(world):
+    """`th*` (2 letters and a star) passed the length check yet matches "the", "this", "that": each
+    owner would get a report for nearly every message. A rule whose every word matches a common
+    French or English word is refused, saying which; a rule with one telling word is kept."""
+    store, groups, group, service, audit = world
+    for phrase, example in (("th*", "than"), ("*ing", "anything"), ("You", "you"), ("de la", "de"), ("* th*", "than")):
+        with pytest.raises(BadPhrase) as error:
+            service.add_rule(group, "UOWNER", phrase)
+        assert (error.value.reason, error.value.example) == ("too_common", example), phrase
+    assert service.rules(group) == [] and queued(store, "") == []
+    assert service.add_rule(group, "UOWNER", "shut the f* up")[0] == 1  # "shut" is no everyday word
+    assert service.add_rule(group, "UOWNER", "idiot*")[0] == 2
+
 def test_the_default_list_can_be_turned_off_and_group_rules_still_apply(world):
     store, groups, group, service, audit = world
     service.add_rule(group, "UOWNER", "zorglub")
@@ -470,6 +484,8 @@ def test_the_dry_run_and_the_rules_commands_answer_owners_only(group):
     assert group.run("UALICE", "moderation list").startswith("Only this group's owners can do that.")
     assert "would match nearly anything" in group.run("UOWNER", "moderation add (a+)+$")
     assert group.run("UOWNER", "moderation add").startswith("Write the phrase after `add`")
+    assert group.run("UOWNER", "moderation add th*") == ("`th*` would match everyday words such as `than`: nearly "
+                                                         "every message would be reported. Add a word that tells.")
     group.run("UOWNER", "moderation add zorglub*")
     listing = group.run("UOWNER", "moderation list")
     assert listing.startswith("*Rules* of <#C1> (1):\n1. `zorglub*` — <@UOWNER>")  # the group, not a `{group}` left in

@@ -318,6 +318,7 @@ MESSAGES = {
     "moderation.bad.too_long": "A rule holds at most {limit} characters.",
     "moderation.bad.too_many_words": "A rule holds at most {limit} words.",
     "moderation.bad.too_vague": "{phrase} would match nearly anything: a rule needs at least {limit} letters or digits in a row. Only words and `*` (any letters inside a word) count; other signs separate words.",
+    "moderation.bad.too_common": "{phrase} would match everyday words such as {example}: nearly every message would be reported. Add a word that tells.",
     "moderation.remove_which": "Which one? Give its number or its phrase from `/community moderation list`.",
     "moderation.no_such": "There is no rule {which}. `/community moderation list` shows them.",
     "moderation.removed": "Removed the rule {phrase}.",

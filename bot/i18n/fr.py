@@ -318,6 +318,7 @@ MESSAGES = {
     "moderation.bad.too_long": "Une règle fait au plus {limit} caractères.",
     "moderation.bad.too_many_words": "Une règle fait au plus {limit} mots.",
     "moderation.bad.too_vague": "{phrase} correspondrait à presque tout : une règle doit contenir au moins {limit} lettres ou chiffres à la suite. Seuls les mots et `*` (n'importe quelles lettres dans un mot) comptent ; les autres signes séparent les mots.",
+    "moderation.bad.too_common": "{phrase} correspondrait à des mots de tous les jours comme {example} : presque chaque message serait signalé. Ajoutez un mot qui compte.",
     "moderation.remove_which": "Laquelle ? Donnez son numéro ou sa phrase, tels que `/community moderation list` les montre.",
     "moderation.no_such": "Il n'y a pas de règle {which}. `/community moderation list` les montre.",
     "moderation.removed": "Règle retirée : {phrase}.",

@@ -45,7 +45,7 @@ from ..ports import Directory, Messenger, PlatformError, Post
 from ..store import Store
 from ..worktime import zone
 from . import defaults
-from .matcher import Anchors, BadPhrase, Matcher, Prefilter, Rule, parse
+from .matcher import Anchors, BadPhrase, Matcher, Prefilter, Rule, everyday_word, parse
 
 RULES = "moderation_rules"
 OPEN = "moderation_open"
@@ -123,6 +123,9 @@ class ModerationService:
     def add_rule(self, group: Group, user_id: str, phrase: str) -> tuple[int, Rule]:
         """Add a phrase; (its number, the parsed rule). Raises BadPhrase, Duplicate or RulesFull."""
         rule = parse(phrase)
+        example = everyday_word(rule)  # checked here, not in parse: the shared list and stored rules stay as they are
+        if example is not None:
+            raise BadPhrase("too_common", example)
         outcome: dict = {}
 
         def add(doc):

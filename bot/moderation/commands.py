@@ -40,18 +40,20 @@ def install(registry: CommandRegistry, core) -> None:
         try:
             number, rule = core.moderation.add_rule(group, call.user_id, phrase)
         except BadPhrase as error:
-            return Reply(bad_phrase(locale, error.reason, phrase))
+            return Reply(bad_phrase(locale, error.reason, phrase, error.example))
         except Duplicate as error:
             return Reply(t(locale, "moderation.duplicate", phrase=Code(phrase[:SHOWN_TEXT]), n=str(error.position)))
         except RulesFull:
             return Reply(t(locale, "moderation.full", limit=str(MAX_RULES)))
         return Reply(t(locale, "moderation.added", n=str(number), phrase=Code(rule.phrase), normal=Code(rule.normal)))
 
-    def bad_phrase(locale: str, reason: str, phrase: str):
+    def bad_phrase(locale: str, reason: str, phrase: str, example: str = ""):
         if reason == "too_long":
             return t(locale, "moderation.bad.too_long", limit=str(MAX_PHRASE))
         if reason == "too_many_words":
             return t(locale, "moderation.bad.too_many_words", limit=str(MAX_WORDS))
+        if reason == "too_common":
+            return t(locale, "moderation.bad.too_common", phrase=Code(phrase[:SHOWN_TEXT]), example=Code(example))
         return t(locale, "moderation.bad.too_vague", phrase=Code(phrase[:SHOWN_TEXT]), limit=str(MIN_LITERAL))
 
     def remove(call: Invocation, group: Group, which: str) -> Reply:

@@ -33,7 +33,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 
-from ..text import fold
+from ..text import STOP_WORDS, fold
 
 MAX_PHRASE = 100  # characters: a phrase, not a paragraph
 MAX_WORDS = 10
@@ -59,11 +59,13 @@ def words(text: str) -> list[str]:
 
 
 class BadPhrase(ValueError):
-    """Why a phrase cannot be a rule: "empty", "too_long", "too_many_words" or "too_vague"."""
+    """Why a phrase cannot be a rule: "empty", "too_long", "too_many_words", "too_vague" or
+    "too_common" (`example`: an everyday word it matches)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, example: str = ""):
         super().__init__(reason)
         self.reason = reason
+        self.example = example
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,21 @@ def parse(phrase: str, source: str = "group") -> Rule:
     if max(len(piece) for word in parsed for piece in word.pieces) < MIN_LITERAL:
         raise BadPhrase("too_vague")
     return Rule(phrase, tuple(parsed), source)
+
+
+_EVERYDAY = sorted(STOP_WORDS)
+
+
+def everyday_word(rule: Rule) -> str | None:
+    """An everyday French or English word (grammar and chat filler, `bot.text.STOP_WORDS`) that the
+    rule's most telling word matches, when each of its words matches one: such a rule (`th*`,
+    `*ing`, `de la`) would report nearly every message. None for a rule with a word that tells."""
+    examples = []
+    for word in rule.words:
+        examples.append(next((common for common in _EVERYDAY if word.matches(common)), None))
+        if examples[-1] is None:
+            return None
+    return examples[rule.anchor()[0]]
 
 
 def _starred(phrase: str) -> list[str]:

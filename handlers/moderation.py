@@ -117,7 +117,8 @@ def flag_to_owners(core, group, body: dict, context, respond, client) -> None:
         return
     thread_ts = message.get("thread_ts") if isinstance(message.get("thread_ts"), str) else None
     metadata = {"team": group.team_id, "channel": group.channel_id, "ts": ts, "author": author, "thread": thread_ts,
-                "text": _plain(message.get("text"))[:SHOWN_TEXT], "url": body.get("response_url") or ""}
+                "text": _plain(message.get("text"))[:SHOWN_TEXT], "url": body.get("response_url") or "",
+                "by": context["user_id"]}
     locale = group.locale
     view = View(type="modal", callback_id=FLAG_VIEW, private_metadata=_seal(metadata, client.token),
                 title=PlainTextObject(text=tp(locale, "moderation.modal.title")[:24]),
@@ -153,8 +154,8 @@ def flag_submitted(core, _group, body: dict, context, respond, client) -> None:
     through the shortcut's response_url (a modal has none of its own)."""
     view = body.get("view") or {}
     metadata = _unseal(str(view.get("private_metadata") or ""), client.token)
-    if metadata is None:
-        log.info("a flag whose metadata the bot did not write was ignored")
+    if metadata is None or metadata.get("by") != context.get("user_id"):
+        log.info("a flag whose metadata the bot did not write for this member was ignored")
         return
     team_id, channel_id, ts, author = (metadata[name] for name in ("team", "channel", "ts", "author"))
     group = core.groups.get(team_id, channel_id) if team_id == context.get("team_id") else None

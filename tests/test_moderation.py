@@ -417,6 +417,19 @@ def test_a_flag_forms_metadata_cannot_be_forged(group):
     assert "<@UBOB> wrote" in dms(group, "UOWNER")[0]["text"] and "UALICE" not in dms(group, "UOWNER")[0]["text"]
 
 
+def test_a_flag_form_replayed_by_someone_else_is_ignored(group):
+    """Dan's form, submitted by Alice: the form is Dan's (his thanks, his response_url), not hers."""
+    ts = group.say("UBOB", "see you at lunch")
+    message = {"type": "message", "user": "UBOB", "text": "see you at lunch", "ts": ts}
+    group.sender.message_shortcut("flag_to_owners", user_id="UDAN", channel_id="C1", message=message)
+    dans = decode_json_args(group.slack.wait_for("views.open")[0])["view"]["private_metadata"]
+    values = {"reason": {"reason": {"type": "plain_text_input", "value": "spam"}}}
+    answers = len(group.slack.calls_to("response_url"))
+    assert group.sender.view_submission(FLAG_VIEW, values, user_id="UALICE", private_metadata=dans).status == 200
+    group.settle()
+    assert dms(group, "UOWNER") == [] and len(group.slack.calls_to("response_url")) == answers
+
+
 def test_an_edit_that_no_longer_matches_closes_the_report_in_place(group):
     ts = group.say("UBOB", "ferme ta gueule")
     assert wait_until(lambda: len(dms(group, "UOWNER")) == 1)

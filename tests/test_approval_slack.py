@@ -270,6 +270,22 @@ def test_a_long_directory_is_cut_and_its_lookups_are_bounded(group, slack):
     assert "…and more: ask for any group by name with `/community join #channel`." in listing["text"]
 
 
+def test_the_directory_asks_slack_about_each_group_at_most_once_a_minute(group, slack):
+    """Each `/community groups` looks up to 25 groups up: anyone running it over and over would
+    spend the bot's conversations.info rate (Tier 3, 50 a minute) and hold the interactive workers
+    in Slack's 429 retries. The lookups are kept a minute, whoever asks."""
+    for n in range(30):
+        slack.add_channel(f"C{100 + n}", f"team-{n}", creator="UOWNER", members=["UOWNER", "UBOT"])
+        group.core.groups.create("T1", f"C{100 + n}", "UOWNER")
+    before = len(slack.calls_to("conversations.info"))
+    listings = [group.run(user, "groups", channel="C2") for user in ("UCAROL", "UDAN", "UCAROL", "UBOB")]
+    assert len(set(listings)) == 1 and "<#C100>" in listings[0]
+    assert len(slack.calls_to("conversations.info")) - before == 25
+    group.advance(seconds=61)
+    group.run("UCAROL", "groups", channel="C2")
+    assert len(slack.calls_to("conversations.info")) - before == 50
+
+
 def test_waiting_requests_are_in_the_checklist_and_reminded_once_after_three_days(owners, slack):
     ask(owners)
     preview = owners.run("UOWNER", "digest preview")

@@ -9,18 +9,23 @@ its owners allow it).
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from ..commands import CommandRegistry, Invocation, Reply, Subcommand
 from ..groups import Group, TooLong
 from ..i18n import t, tp
 from ..messages import Button, ChannelRef, Code, join, people
-from ..ports import PlatformError
+from ..ports import Channel, PlatformError
 from . import REQUEST_JOIN, Asked
 from .cards import local_time, why
 
 MAX_LISTED = 20  # one button each, and a message takes one row of at most 25
 # Each group costs one platform look-up (is it private? archived? how many members?): a listing
-# asks about the oldest 25 groups at most, well within Slack's rate for conversations.info.
+# asks about the oldest 25 groups at most, and each answer (a refusal too) serves every listing of
+# the next minute, so people running it over and over cannot spend Slack's rate for
+# conversations.info (Tier 3, 50 a minute). The request itself always asks afresh (`listed`).
 MAX_LOOKUPS = 25
+LOOKUP_KEPT = timedelta(minutes=1)
 SHOWN_PURPOSE = 150
 
 
@@ -60,16 +65,28 @@ def install(registry: CommandRegistry, core) -> None:
             return Reply(t(locale, "text.too_long", length=str(len(message.strip())), limit=str(error.limit)))
         return answer(asked, locale, channel_id, had_message=bool(message.strip()))
 
+    looked_up: dict[str, tuple[datetime, Channel | None]] = {}  # group key → (when, channel); one per group
+
+    def channel_of(group: Group) -> Channel | None:
+        now, kept = core.clock.now(), looked_up.get(group.key)
+        if kept is not None and now - kept[0] < LOOKUP_KEPT:
+            return kept[1]
+        try:
+            channel = core.workspace.channel(group.team_id, group.channel_id)
+        except PlatformError:
+            channel = None  # gone, or out of the bot's sight (or Slack is busy): not listed this minute
+        looked_up[group.key] = (now, channel)
+        return channel
+
     def directory(call: Invocation, here: Group | None, rest: str) -> Reply:
         locale = here.locale if here else "en"
         lines, buttons, shown = [], [], 0
         groups = sorted(core.groups.all(call.team_id), key=lambda g: g.created_at or "")
         listed = []
         for group in groups[:MAX_LOOKUPS]:
-            try:
-                channel = core.workspace.channel(group.team_id, group.channel_id)
-            except PlatformError:
-                continue  # gone, or out of the bot's sight: nothing to join
+            channel = channel_of(group)
+            if channel is None:
+                continue  # nothing to join
             if channel.is_archived or (channel.is_private and not group.config["listed_when_private"]):
                 continue
             listed.append((group, channel))

@@ -104,9 +104,10 @@ def deny_form(group, user_id: str, value: str) -> View:
 
 
 def deny_submitted(core, _group, body: dict, context, respond, client) -> None:
-    """The form closed at once (the ack); the decision is made here, checked again. When it changed
-    nothing (another owner decided meanwhile, or the one submitting may not decide) they are told
-    by DM, once per request: a modal has no reply of its own."""
+    """The form closed at once (the ack); the decision is made here, checked again. An owner whose
+    form changed nothing (another owner decided meanwhile) is told by DM, once per request: a modal
+    has no reply of its own. A form from someone who may not decide (forged) is only logged: its
+    request id is whatever they wrote, and each answer would be one more post kept in the outbox."""
     view = body.get("view") or {}
     found = _request(core, str(view.get("private_metadata") or ""), context)
     if found is None:
@@ -119,6 +120,7 @@ def deny_submitted(core, _group, body: dict, context, respond, client) -> None:
     decided = core.approval.decide(group, user_id, rid, actor, approve=False, reason=str(reason))
     if decided.outcome != "denied":
         log.info("a Deny form changed nothing: %s", decided.outcome)
+    if decided.outcome in ("already", "unknown"):
         core.outbox.send(Post(key=f"approval:{rid}:form:{actor}", team_id=group.team_id, user_id=actor,
                               message=Message.of(_already(group, decided)), group=group.key))
 

@@ -159,6 +159,11 @@ def test_a_deny_form_sent_after_another_owner_decided_is_answered(owners, slack)
     owners.settle()
     assert len([p for p in owners.posts("UALICE") if "already" in p["text"]]) == 1
     assert "Not this quarter" not in str(owners.posts("UCAROL")) and len(slack.calls_to("conversations.invite")) == 1
+    # A member's forged form is not answered: its request id is whatever they wrote.
+    forged = value[:-6] + "abcdef"
+    assert owners.sender.view_submission(DENY_FORM, values, user_id="UBOB", private_metadata=forged).status == 200
+    owners.settle()
+    assert owners.posts("UBOB") == []
 
 
 def test_a_duplicate_request_merges_with_the_pending_one(owners, slack):

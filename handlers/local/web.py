@@ -200,7 +200,7 @@ def create_app(ws: LocalWorkspace, *, allowed_hosts: set[str] | None = None) -> 
     def press():
         body = _body()
         ws.press(body_user(body), _text(body, "channel"), _text(body, "ts"), _text(body, "action_id"),
-                 str(body.get("value", "")), str(body.get("block_id", "")))
+                 str(body.get("value", "")), str(body.get("block_id", "")), ephemeral=bool(body.get("ephemeral")))
         return jsonify(ok=True)
 
     @app.post("/api/shortcut")

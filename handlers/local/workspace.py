@@ -103,6 +103,7 @@ class _Asker:
     channel: str
     thread_ts: str | None = None
     command: str | None = None
+    ephemeral_ts: str | None = None  # a button on this ephemeral: the answer may replace or delete it
 
 
 class Hub:
@@ -382,8 +383,11 @@ class LocalWorkspace:
             self._deliver(message_changed_event(channel, after, before, team=TEAM))
             self._changed({"type": "message", "channel": channel, "ts": ts, "thread_ts": before.get("thread_ts")})
 
-    def press(self, user: str, channel: str, ts: str, action_id: str, value: str, block_id: str = "") -> None:
+    def press(self, user: str, channel: str, ts: str, action_id: str, value: str, block_id: str = "",
+              ephemeral: bool = False) -> None:
         """`user` presses a button on a message: a block_actions payload, as Slack sends it."""
+        if ephemeral:
+            return self._press_ephemeral(user, channel, ts, action_id, value, block_id)
         with self._lock:
             self._person(user)
             world = self.world
@@ -400,6 +404,34 @@ class LocalWorkspace:
                                                  block_id=block_id or "b", thread_ts=thread_ts, message=message,
                                                  trigger_id=trigger_id, response_url=response_url)
             self._answered(response, "the button")
+
+    def _press_ephemeral(self, user: str, channel: str, ts: str, action_id: str, value: str, block_id: str) -> None:
+        """A button on a reply only `user` sees (a command's answer): Slack keeps no such message,
+        so the payload names it in its container (`is_ephemeral`) and carries no `message`; an
+        answer to its response_url may replace or delete it."""
+        with self._lock:
+            self._person(user)
+            world = self.world
+            with self._state_lock:
+                note = next((e for e in reversed(world.ephemerals) if e.user == user and e.channel == channel and e.ts == ts), None)
+            found = views.button({"blocks": note.blocks or []}, action_id, value, block_id) if note else None
+            if found is None:
+                raise Refused("that message has no such button")
+            response_url, trigger_id = self._asked(_Asker(user, channel, note.thread_ts, note.command, ephemeral_ts=ts))
+            container = {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": True}
+            if note.thread_ts:
+                container["thread_ts"] = note.thread_ts
+            sender = world.sender
+            payload = {
+                "type": "block_actions", "user": sender._user(user), "api_app_id": sender.api_app_id,
+                "token": sender.verification_token, "container": container, "trigger_id": trigger_id,
+                "team": sender._team(), "enterprise": None, "is_enterprise_install": False,
+                "channel": {"id": channel, "name": self._channel(channel)["name"] if not channel.startswith("D") else "directmessage"},
+                "response_url": response_url, "state": {"values": {}},
+                "actions": [{"action_id": action_id, "block_id": found[0] or block_id, "text": found[1].get("text"),
+                             "value": value, "type": "button", "action_ts": new_ts()}],
+            }
+            self._answered(sender.action(payload), "the button")
 
     def shortcut(self, user: str, channel: str, ts: str, callback_id: str) -> None:
         """A message shortcut of the manifest (**Mark as answer**, **Flag to owners**, **Highlight**)
@@ -844,7 +876,12 @@ class LocalWorkspace:
         elif call.method == "response_url":
             with self._state_lock:
                 asker = world.askers.get(call.path)
-            if asker is not None and not _flag(args.get("delete_original")):
+            if asker is None:
+                return
+            if asker.ephemeral_ts and (_flag(args.get("delete_original")) or _flag(args.get("replace_original"))):
+                # An answer about an ephemeral's button may delete or replace that ephemeral.
+                self._forget_ephemeral(world, asker.user, asker.channel, asker.ephemeral_ts)
+            if not _flag(args.get("delete_original")):
                 self._ephemeral(world, asker.user, asker.channel, args, asker.thread_ts, asker.command)
         elif call.method == "chat.postEphemeral":
             user, channel = args.get("user"), args.get("channel")
@@ -873,6 +910,11 @@ class LocalWorkspace:
                 world.ephemerals.remove(mine[0])
             world.ephemerals.append(note)
         self.hub.publish({"type": "ephemeral", "user": user, "channel": channel, "thread_ts": thread_ts})
+
+    def _forget_ephemeral(self, world: _World, user: str, channel: str, ts: str) -> None:
+        with self._state_lock:
+            world.ephemerals[:] = [e for e in world.ephemerals if not (e.user == user and e.channel == channel and e.ts == ts)]
+        self.hub.publish({"type": "ephemeral", "user": user, "channel": channel, "thread_ts": None})
 
     def _modal(self, world: _World, method: str, args: dict, body: dict) -> None:
         """views.open starts `user`'s modal, views.push stacks a view on it (Slack keeps 3), and

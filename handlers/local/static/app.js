@@ -139,6 +139,7 @@ async function showView() {
     $("#composer").hidden = true;
     $("#read-only").hidden = true;
     $("#join-button").hidden = true;
+    $("#channel-bar").hidden = true;
     $("#channel-title").textContent = "steward";
     $("#channel-members").textContent = "App Home";
     await loadHome();
@@ -309,6 +310,7 @@ function messageNode(item, inThread) {
   if (item.bot) meta.append(Object.assign(document.createElement("span"), { className: "badge", textContent: "APP" }));
   meta.append(Object.assign(document.createElement("time"), { textContent: item.time, title: item.day }));
   if (item.edited) meta.append(Object.assign(document.createElement("span"), { className: "muted small", textContent: "(edited)" }));
+  if (item.pinned) meta.append(Object.assign(document.createElement("span"), { className: "pinned small", textContent: "📌 Pinned" }));
   body.append(meta);
 
   if (item.ephemeral) {
@@ -446,7 +448,8 @@ async function onListClick(event) {
     if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
     button.disabled = true;
     try {
-      await act("/api/press", { channel, ts, action_id: button.dataset.actionId, value: button.dataset.value, block_id: button.dataset.blockId });
+      await act("/api/press", { channel, ts, action_id: button.dataset.actionId, value: button.dataset.value, block_id: button.dataset.blockId,
+                                ephemeral: message.classList.contains("ephemeral") });
     } finally {
       button.disabled = false;
     }

@@ -28,6 +28,7 @@ from bot.settings import Settings
 from . import commands, digest, home, questions, recognition, reminders
 # Each duty of the owner toolkit imports its module here:
 # approval
+from . import approval
 
 # moderation
 from . import moderation
@@ -36,6 +37,7 @@ from . import moderation
 from . import content
 
 # events
+from . import events
 
 # report
 from . import report
@@ -104,6 +106,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         digest,
         # prompts
         # approval
+        approval,
 
         # moderation
         moderation,
@@ -112,6 +115,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         content,
 
         # events
+        events,
 
         # report
         report,

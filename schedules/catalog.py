@@ -13,6 +13,7 @@ from . import digest
 # prompts
 from . import prompts
 # approval
+from . import approval
 
 # moderation
 
@@ -20,6 +21,7 @@ from . import prompts
 from . import content
 
 # events
+from . import events
 
 # report
 
@@ -42,6 +44,7 @@ def all_sweeps(core) -> list:
         # prompts
         *prompts.sweeps(core),
         # approval
+        *approval.sweeps(core),
 
         # moderation
 
@@ -49,6 +52,7 @@ def all_sweeps(core) -> list:
         *content.sweeps(core),
 
         # events
+        *events.sweeps(core),
 
         # report
 

@@ -284,6 +284,12 @@ def test_an_owner_opening_the_home_gets_the_dashboard_of_their_group(group):
     assert "Your expertise" in text and "Your preferences" in text
 
 
+def test_a_pending_join_request_shows_on_the_owners_card(group):
+    group.run("UOWNER", "config approval on")
+    assert group.run("UCAROL", "join <#C1|general> I run the CI", channel="C2").startswith("Your request to join <#C1> is with its owners")
+    assert "*Join requests waiting*\n1" in home_text(open_home(group, "UOWNER"))
+
+
 def test_a_member_opening_the_home_sees_their_groups_expertise_and_preferences_never_figures(group):
     group.join("UALICE")
     group.run("UALICE", "expertise add kubernetes, helm")

@@ -16,6 +16,8 @@ METHOD_SCOPES = {
     "reactions.add": {"reactions:write"}, "chat.getPermalink": set(),
     "conversations.open": {"im:write"},  # an edit of a DM (chat.update wants the DM's id)
     # approval
+    "conversations.invite": {"channels:manage", "groups:write"},  # conversations.members: listed under audience
+    "views.open": set(),
 
     # moderation
     "views.open": set(),  # the Flag to owners modal
@@ -25,6 +27,7 @@ METHOD_SCOPES = {
     "bookmarks.remove": {"bookmarks:write"}, "views.open": set(),
 
     # events
+    "views.open": set(),  # the event form
 
     # report
     "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
@@ -125,6 +128,18 @@ def exercise_more_features(ws):
     ws.settle()
     # Each duty of the owner toolkit drives its features here, under its heading:
     # approval
+    from bot.approval import APPROVE, DENY
+    from handlers.emulator import decode_json_args
+    ws.run("UOWNER", "config approval on")
+    ws.run("UCAROL", "groups", channel="C2")  # the directory: conversations.info per group
+    ws.run("UCAROL", "join <#C1|general> hello", channel="C2")  # conversations.members, the owners' DMs
+    ws.run("UDAN", "join <#C1|general>", channel="C2")
+    ws.settle()
+    value = {user: element["value"] for post in ws.posts("UOWNER") for block in decode_json_args(post)["blocks"]
+             for element in block.get("elements", []) for user in ("UCAROL", "UDAN")
+             if element.get("action_id") == APPROVE and f":{user}:" in element["value"]}
+    ws.click(APPROVE, value["UCAROL"], user="UOWNER", channel="DUOWNER")  # conversations.invite, the DMs edited
+    ws.click(DENY, value["UDAN"], user="UOWNER", channel="DUOWNER")  # views.open: the form for a reason
 
     # moderation
     from handlers.emulator import decode_json_args
@@ -149,6 +164,13 @@ def exercise_more_features(ws):
     ws.click("content_remove", f"T1:C1:bookmark:{mark}", user="UOWNER", channel="DUOWNER")  # bookmarks.remove
 
     # events
+    from datetime import timedelta
+
+    from tests.test_events_slack import create as create_event
+    _, event, _ = create_event(ws, day=f"{ws.clock.now() + timedelta(days=2):%Y-%m-%d}")
+    ws.click("event_going", event, user="UALICE")
+    ws.click("event_edit", event, user="UOWNER")
+    ws.advance(days=6)  # reminders (DMs), the follow-up thread and the card held (chat.update)
 
     # report
     assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")

@@ -232,6 +232,7 @@ class SlackEmulator:
         "views.update": "_views_echo",
         # Each duty's methods, under its heading (and its answers at the end of the class):
         # approval
+        "conversations.invite": "_conversations_invite",
 
         # moderation
 
@@ -1119,6 +1120,31 @@ class SlackEmulator:
 
     # ------------------------------------------------------- each duty's methods
     # approval
+    def _conversations_invite(self, args: Args) -> Dict[str, Any]:
+        """Adds the people to the channel, as Slack does. It sends no event: Slack's
+        ``member_joined_channel`` for each is the caller's to deliver (the tests send it signed,
+        the local workspace delivers it when it hears this call)."""
+        channel = self._channels.get(args.get("channel", ""))
+        if channel is None or (channel.is_private and self.bot_user_id not in channel.members):
+            return _error("channel_not_found")
+        if channel.is_archived:
+            return _error("is_archived")
+        if self.bot_user_id not in channel.members:
+            return _error("not_in_channel")  # "the calling user must be a member of the channel"
+        users = args.get("users") or ""
+        user_ids = [str(u) for u in users] if isinstance(users, list) else [u for u in str(users).split(",") if u]
+        if not user_ids:
+            return _error("no_user")
+        for user_id in user_ids:
+            user = self._users.get(user_id)
+            if user is None or user.deleted:
+                return _error("user_not_found")
+            if user_id == self.bot_user_id:
+                return _error("cant_invite_self")
+            if user_id in channel.members:
+                return _error("already_in_channel")
+        channel.members.extend(user_ids)
+        return {"ok": True, "channel": self._channel_object(channel)}
 
     # moderation
 

@@ -73,6 +73,15 @@ def test_the_scenario_is_built_through_the_bots_own_paths(ws):
     assert (local.strftime("%a"), local.hour, local.minute) == ("Mon", 9, 58)
     when = float(find(ws, HELM)["ts"])  # a message's ts is its time on the workspace clock
     assert abs(when - ws.now().timestamp()) < 60
+    # The owner toolkit on the same morning: an event, a pin and a bookmark, a report, a followed topic.
+    card = find(ws, "Docs sprint kick-off")
+    assert card["bot_id"] and "Wednesday" in card["text"] and "event_going" in json.dumps(card["blocks"])
+    sprint = find(ws, "The docs sprint starts")
+    assert ws.pins(GENERAL) == [sprint["ts"]] and ws.bookmarks(GENERAL)[0]["title"] == "Sprint tracker"
+    assert [i.label for i in core.content.items(group)] == ["Sprint"]
+    [report] = [m for m in ws.history("DUOLIVIA") if "Moderation report" in m.get("text", "")]
+    assert "`password*`" in report["text"] and "Dismiss" in json.dumps(report["blocks"])
+    assert core.audience.following("T1", SAM) == ["kubernetes"] and ws.modal(OWNER) is None
 
 
 def test_an_hour_later_the_expert_is_asked_in_the_thread(ws):
@@ -333,6 +342,60 @@ def test_the_csv_export_is_a_file_in_the_owners_messages(ws):
     assert web.get(f"/api/file/FNOPE?as={OWNER}").get_json() == {"error": "no such file"}
 
 
+def test_a_join_request_from_the_directory_and_the_owners_deny_form(ws):
+    """`/community groups` answers with **Request to join** buttons on a reply only Sam sees; the
+    owner's DM card has Approve / Deny, and Deny opens the bot's form for a reason."""
+    ws.command(OWNER, GENERAL, "/community config approval on")
+    wait_until(lambda: ws.ephemerals(OWNER, GENERAL))
+    ws.command(SAM, RANDOM, "/community groups")
+    [directory] = wait_until(lambda: ws.ephemerals(SAM, RANDOM))
+    button = next(e for b in directory.blocks or [] if b["type"] == "actions" for e in b["elements"])
+    assert button["text"]["text"] == "Request to join #general"
+    ws.press(SAM, RANDOM, directory.ts, button["action_id"], button["value"], ephemeral=True)
+    sent = ws.world.sender.last_payload
+    assert sent["container"] == {"type": "message", "message_ts": directory.ts, "channel_id": RANDOM, "is_ephemeral": True}
+    assert "message" not in sent and sent["response_url"]
+    assert wait_until(lambda: [e for e in ws.ephemerals(SAM, RANDOM) if "Your request to join" in e.text])
+    ws.settle()
+    card = wait_until(lambda: next((m for m in ws.history("DUOLIVIA") if "<@USAM>" in m.get("text", "") and m.get("blocks")
+                                    and "Deny" in json.dumps(m["blocks"])), None))
+    deny = next(e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == "Deny")
+    ws.press(OWNER, "DUOLIVIA", card["ts"], deny["action_id"], deny["value"])
+    form = wait_until(lambda: ws.modal(OWNER))
+    assert form["callback_id"] == "approval_deny_reason"
+    assert form["blocks"][-1]["optional"] is True  # the reason may be left out; here it is given
+    assert ws.submit(OWNER, {"reason": {"reason_input": "The group is for the docs team."}}) is None and ws.modal(OWNER) is None
+    told = wait_until(lambda: next((m["text"] for m in ws.history("DUSAM") if "decided not to add you" in m.get("text", "")), None))
+    assert "Their note: The group is for the docs team." in told and SAM not in ws.slack.channel_members(GENERAL)
+    assert wait_until(lambda: "*Denied* by <@UOLIVIA>" in ws.slack.message("DUOLIVIA", card["ts"])["text"])  # edited in place
+    with pytest.raises(Refused):  # a reply only Sam sees has no such button for anyone else
+        ws.press(BOB, RANDOM, directory.ts, button["action_id"], button["value"], ephemeral=True)
+
+
+def test_an_event_from_its_form_to_answers_on_its_card(ws):
+    """`/community event` opens the bot's form (date and time pickers); the bot's checks come back
+    beside the fields; the card's Going button updates it in place."""
+    from zoneinfo import ZoneInfo
+    ws.command(OWNER, GENERAL, "/community event")
+    form = wait_until(lambda: ws.modal(OWNER))
+    assert [b["element"]["type"] for b in form["blocks"] if b["type"] == "input"][:3] == ["plain_text_input", "datepicker", "timepicker"]
+    page = create_app(ws).test_client().get(f"/api/modal?as={OWNER}").get_json()["view"]
+    assert 'type="date" data-block-id="date"' in page["html"] and 'type="time" data-block-id="time"' in page["html"]
+    assert set(ws.submit(OWNER, {})) == {"title", "date", "time", "place"}  # required, refused by Slack's client
+    yesterday = (ws.now().astimezone(ZoneInfo("Europe/Paris")) - timedelta(days=1)).strftime("%Y-%m-%d")
+    values = {"title": {"value": "Docs sprint kick-off"}, "date": {"value": yesterday}, "time": {"value": "14:00"},
+              "place": {"value": "Room 4 & the call"}, "link": {"value": None}, "description": {"value": None}}
+    assert "has passed" in ws.submit(OWNER, values)["date"]  # the bot's response_action: errors
+    assert ws.world.sender.last_payload["view"]["state"]["values"]["date"] == {"value": {"type": "datepicker", "selected_date": yesterday}}
+    values["date"] = {"value": (ws.now() + timedelta(days=2)).astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d")}
+    assert ws.submit(OWNER, values) is None and ws.modal(OWNER) is None
+    ws.settle()
+    card = wait_until(lambda: next((m for m in ws.history(GENERAL) if "Docs sprint kick-off" in m.get("text", "")), None))
+    going = next(e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "event_going")
+    ws.press(BOB, GENERAL, card["ts"], "event_going", going["value"])
+    assert wait_until(lambda: "*Going* (1): <@UBOB>" in ws.slack.message(GENERAL, card["ts"])["text"])  # chat.update, in place
+
+
 def test_modals_keep_slacks_view_stack_and_its_close_rules(ws):
     """What the bot does not do today: views.push stacks a view (Cancel goes back), views.update
     replaces one by id, and view_closed is sent only for a view that asks for it."""
@@ -393,6 +456,8 @@ def test_a_restart_carries_on_and_reset_starts_over(tmp_path):
     first.pin(ALICE, GENERAL, ws_ts)
     first.add_bookmark(ALICE, GENERAL, "Runbook", "https://example.org/runbook")
     first.command(OWNER, GENERAL, "/community export 1")
+    first.command(OWNER, GENERAL, "/community event")
+    first_form = wait_until(lambda: first.modal(OWNER))
     first.advance(timedelta(days=1))
     seen, clock = [m["ts"] for m in first.history(GENERAL)], first.now()
     kept = (first.pins(GENERAL), first.bookmarks(GENERAL), first.slack.uploaded_files())
@@ -406,6 +471,8 @@ def test_a_restart_carries_on_and_reset_starts_over(tmp_path):
         assert again.now() >= clock and again.now() - clock < timedelta(minutes=1)
         assert again.steward.core.questions.get("T1", GENERAL, ws_ts)["status"] == "open"
         assert (again.pins(GENERAL), again.bookmarks(GENERAL), again.slack.uploaded_files()) == kept  # ids and dates too
+        again.command(OWNER, GENERAL, "/community event")
+        assert wait_until(lambda: again.modal(OWNER))["id"] > first_form["id"]  # an event is named after its form's view
         notices = again.hub.subscribe()
         again.reset()
         assert [m["text"] for m in again.history(GENERAL)][-1] == HELM
@@ -453,7 +520,7 @@ def test_the_page_reads_are_shaped_and_escaped(ws, web):
     assert mine["html"] == ('<div class="bk-text">&lt;script&gt;alert(1)&lt;/script&gt; **not** '
                             '<span class="mention me" data-user="UBOB">@Bob</span></div>')
     assert (mine["author"], mine["mine"], mine["edit_text"]) == ("Alice", False, None)
-    welcome = next(i for i in items if i["bot"])
+    welcome = next(i for i in items if i["bot"] and "Welcome" in i["html"])
     assert welcome["author"] == "steward" and '<span class="channel-ref" data-channel="CGENERAL">#general</span>' in welcome["html"]
     sprint = next(i for i in items if i["reply_count"])
     thread = web.get(f"/api/thread/{GENERAL}/{sprint['ts']}?as={ALICE}").get_json()["items"]

@@ -25,6 +25,7 @@ is a fresh one.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -1028,15 +1029,18 @@ class LocalWorkspace:
 
 def _export_extras(slack: SlackEmulator) -> dict:
     """What the emulator keeps beside people, channels and messages and does not export itself: the
-    channels' pins and bookmarks (handlers/emulator/content.py) and the files the app shared."""
+    channels' pins and bookmarks (handlers/emulator/content.py), the files the app shared, and its
+    next view id (the events duty names an event after its form's view: ids must not repeat)."""
     content = slack._content_state()
     with slack._lock:
+        next_view = next(slack._view_ids)
+        slack._view_ids = itertools.count(next_view)
         channels = [c["id"] for c in slack.channels()]
         pins = {c: content.pins(c) for c in channels if content.pin_count(c)}
         bookmarks = {c: content.bookmarks(c) for c in channels if content.bookmarks(c)}
         files = [{**{k: v for k, v in f.items() if k != "bytes"}, "text": f["bytes"].decode("utf-8", "replace")}
                  for f in slack._file_table().values()]
-    return {"pins": pins, "bookmarks": bookmarks, "files": files}
+    return {"pins": pins, "bookmarks": bookmarks, "files": files, "next_view": next_view}
 
 
 def _load_extras(slack: SlackEmulator, extras: dict) -> None:
@@ -1050,6 +1054,7 @@ def _load_extras(slack: SlackEmulator, extras: dict) -> None:
             for b in bookmarks:
                 content.add_bookmark(channel, b["title"], b["link"], b["last_updated_by_user_id"], b["date_created"],
                                      b.get("last_updated_by_team_id") or TEAM, bookmark_id=b["id"])
+        slack._view_ids = itertools.count(max(int(extras.get("next_view") or 1), next(slack._view_ids)))
         table = slack._file_table()
         for f in extras.get("files") or []:
             table[f["id"]] = {**{k: v for k, v in f.items() if k != "text"}, "bytes": str(f.get("text", "")).encode("utf-8")}

@@ -16,8 +16,8 @@ One visit, in order, as a visitor would make it:
   9. she presses Settings on her group's card: the bot's form
      opens; a value that does not fit is refused beside its
      field; a good one is saved and the Home says so              09-home-settings-form.png
- 10. Chloé uses Flag to owners (the message's More actions menu)
-     on Bob's message: the bot's modal asks for a reason          10-flag-modal-required.png
+ 10. Chloé opens the More actions menu of Bob's message           10-message-menu.png
+     and uses Flag to owners: the bot's modal asks for a reason   10-flag-modal-required.png
  11. Olivia's messages from the app: the report, with Chloé's
      reason and its Dismiss / Ask the author buttons              11-owner-report-dm.png
  12. Olivia pins Bob's message: the channel's header lists it     12-pinned-in-header.png
@@ -63,6 +63,8 @@ SHOTS = {
     "09-home-settings-form.png": "Olivia pressed Settings on the Home (block_actions with the Home's view): the bot opened its "
                                  "settings form (views.open); 'soon' for first_wait was refused beside the field "
                                  "(response_action: errors).",
+    "10-message-menu.png": "The More actions menu of a message: Pin to channel, Copy link and the app's message "
+                           "shortcuts from manifest.yml (Mark as answer, Flag to owners, Highlight).",
     "10-flag-modal-required.png": "Chloé chose Flag to owners in the More actions menu of Bob's message (a message "
                                   "shortcut with a trigger_id): the bot's modal; Send with no reason is refused beside "
                                   "the field, as Slack's client does.",
@@ -209,9 +211,9 @@ class Page:
             return True
         self.wait.until(clicked)
 
-    def menu(self, contains: str, entry: str, where: str = "#messages") -> None:
+    def menu(self, contains: str, entry: str, where: str = "#messages", shot: str | None = None) -> None:
         """Choose `entry` in the More actions menu of the message that contains `contains` (the
-        toolbar shows on hover, as in Slack)."""
+        toolbar shows on hover, as in Slack); `shot`: a screenshot of the open menu first."""
         from selenium.webdriver.common.action_chains import ActionChains
 
         def chosen(_):
@@ -219,6 +221,8 @@ class Page:
             ActionChains(self.d).move_to_element(node).perform()
             self.css("button[data-open='menu']", node)[0].click()
             item = next(b for b in self.css(".toolbar.open .menu button", node) if b.text == entry)
+            if shot:
+                self.shot(shot)
             item.click()
             return True
         self.wait.until(chosen)
@@ -333,7 +337,7 @@ def test_a_visitor_sees_every_flow_in_the_browser(local_bot, driver):
     # 10. A message shortcut from the menu opens the bot's modal; Slack's client wants the reason.
     page.post_as("UCHLOE")
     page.open_channel("CGENERAL")
-    page.menu("Pushed the new CI config", "Flag to owners")
+    page.menu("Pushed the new CI config", "Flag to owners", shot="10-message-menu.png")
     page.wait.until(lambda d: page.one("#modal-title").text == "Flag to owners")
     page.one("#modal-submit").click()
     assert page.modal_error("reason") == "Please complete this required field."

@@ -142,3 +142,4 @@ def kick_off(ws: "LocalWorkspace", when: datetime) -> None:
                                "time": {"value": when.strftime("%H:%M")}, "place": {"value": "Room 4 and the video call"}})
     if errors:
         ws.dismiss(OWNER)
+    ws.settle()  # the card is posted at this time, not later

@@ -25,6 +25,7 @@ is a fresh one.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -199,8 +200,9 @@ class LocalWorkspace:
                 state = None
                 self._world = self._build(None)
             if state is None:
-                self.scenario.play(self)
-                self.settle()
+                with _quiet():
+                    self.scenario.play(self)
+                    self.settle()
                 with self._state_lock:
                     self._world.ephemerals.clear()  # the set-up's own command answers are not news
             self._save()
@@ -229,8 +231,9 @@ class LocalWorkspace:
                 self._world = None
             self._wipe()
             self._world = self._build(None)
-            self.scenario.play(self)
-            self.settle()
+            with _quiet():
+                self.scenario.play(self)
+                self.settle()
             with self._state_lock:
                 self._world.ephemerals.clear()
             self._save()
@@ -1025,6 +1028,22 @@ class LocalWorkspace:
                     self._save()
                 finally:
                     self._lock.release()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """The first morning is played, not lived: what the bot logs about it (an event form saved…)
+    would only bury the one line `python -m bot` prints. Warnings still show."""
+    loggers = [logging.getLogger(name) for name in ("bot", "handlers", "schedules")]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, before):
+            logger.setLevel(level)
 
 
 def _export_extras(slack: SlackEmulator) -> dict:

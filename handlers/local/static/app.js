@@ -464,7 +464,13 @@ async function onListClick(event) {
   } else if (button.dataset.open === "menu") {
     const bar = button.closest(".toolbar");
     closeMenus(bar);
-    bar.classList.toggle("open");
+    bar.classList.remove("up");
+    if (bar.classList.toggle("open")) {
+      // Open upwards when the list would cut the menu off at its bottom.
+      const menu = bar.querySelector(".menu").getBoundingClientRect();
+      const list = bar.closest(".messages").getBoundingClientRect();
+      if (menu.bottom > list.bottom && menu.top - menu.height - bar.offsetHeight > list.top) bar.classList.add("up");
+    }
   } else if (button.dataset.shortcut) {
     closeMenus();
     await act("/api/shortcut", { channel, ts, callback_id: button.dataset.shortcut });
@@ -593,7 +599,7 @@ function listen() {
         break;
     }
   };
-  source.onopen = () => { refresh("workspace"); refresh("channel"); refresh("thread"); };
+  source.onopen = () => { refresh("workspace"); refresh("channel"); refresh("thread"); refresh("modal"); };
 }
 
 // ------------------------------------------------------------------------------ modals
@@ -750,6 +756,11 @@ function wire() {
   });
   $("#modal-close").addEventListener("click", () => act("/api/modal", { close: true }).catch(() => {}));
   $("#modal-back").addEventListener("click", () => act("/api/modal", { close: true }).catch(() => {}));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    if (!$("#modal").hidden) act("/api/modal", { close: true }).catch(() => {});
+    else closeMenus();
+  });
   $("#modal-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const submit = $("#modal-submit");
@@ -768,6 +779,7 @@ async function start() {
   wire();
   await loadWorkspace();
   await showView();
+  await loadModal().catch(() => {}); // a form the bot opened before this page was (re)loaded
   listen();
   document.body.dataset.ready = "1";
 }

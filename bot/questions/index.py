@@ -1,0 +1,158 @@
+"""A group's ranking index: BM25 statistics kept up to date as profiles change.
+
+Ranking a question costs what the postings of its few words cost, not the size of the group: the
+index holds, per term, the members whose profile has it (its document frequency is the size of that
+set), and per member the length of their profile, as the ranking needs them. A change to one
+member's profile (a declared topic, an answer, a message they wrote) updates their entries only.
+
+A profile (one member, one group) has a constant part (declared and assigned topics) and a fading
+part (words learned from their answers and from what they write here), kept scaled to an epoch
+(`fading`): at a given moment every fading weight is its scaled value times one factor, so lengths
+and their average are two running sums and nothing is recomputed as time passes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ranking import B, K1, idf, term_score
+
+
+@dataclass
+class Profile:
+    user_id: str
+    topics: dict[str, float] = field(default_factory=dict)  # term → constant weight (declared, assigned)
+    answers: dict[str, float] = field(default_factory=dict)  # term → scaled weight (resolved answers)
+    words: dict[str, float] = field(default_factory=dict)  # term → scaled weight (what they write here)
+    topic_names: list[str] = field(default_factory=list)
+    topic_terms: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # (topic, its terms)
+    surface: dict[str, str] = field(default_factory=dict)  # term → a word they wrote that gave it
+    penalties: dict[str, float] = field(default_factory=dict)  # term → factor ("Not my topic")
+    opted_out: bool = False
+
+    def has(self, term: str) -> bool:
+        return term in self.topics or term in self.answers or term in self.words
+
+    def tf(self, term: str, fade: float) -> float:
+        return self.topics.get(term, 0.0) + (self.answers.get(term, 0.0) + self.words.get(term, 0.0)) * fade
+
+    def lengths(self) -> tuple[float, float]:
+        return sum(self.topics.values()), sum(self.answers.values()) + sum(self.words.values())
+
+    def penalty(self, matched) -> float:
+        """Declines scale the score itself: cutting the weights would be undone by BM25's length
+        normalisation (the whole profile shrinks with them). Geometric mean over the matched words."""
+        factors = [self.penalties.get(term, 1.0) for term in matched]
+        product = 1.0
+        for value in factors:
+            product *= value
+        return product ** (1 / len(factors)) if factors else 1.0
+
+
+@dataclass
+class Scored:
+    profile: Profile
+    score: float
+    per_term: dict[str, float]  # matched term → its share of the score (before the penalty)
+
+
+class GroupIndex:
+    def __init__(self):
+        self.profiles: dict[str, Profile] = {}
+        self.postings: dict[str, set[str]] = {}
+        self._lengths: dict[str, tuple[float, float]] = {}
+        self._holding: set[str] = set()  # members whose profile has at least one term: BM25's N
+        self.constant_total = 0.0
+        self.fading_total = 0.0
+
+    # --- changes --------------------------------------------------------------------------
+    def put(self, profile: Profile) -> None:
+        """Replace a member's profile (an empty one leaves the index)."""
+        self.remove(profile.user_id)
+        if not (profile.topics or profile.answers or profile.words):
+            if profile.opted_out or profile.penalties:
+                self.profiles[profile.user_id] = profile  # kept for its flags; counts for nothing
+                self._lengths[profile.user_id] = (0.0, 0.0)
+            return
+        for term in {*profile.topics, *profile.answers, *profile.words}:
+            self.postings.setdefault(term, set()).add(profile.user_id)
+        self.profiles[profile.user_id] = profile
+        self._holding.add(profile.user_id)
+        self._add_lengths(profile.user_id, *profile.lengths())
+
+    def remove(self, user_id: str) -> None:
+        profile = self.profiles.pop(user_id, None)
+        if profile is None:
+            return
+        self._holding.discard(user_id)
+        for term in {*profile.topics, *profile.answers, *profile.words}:
+            users = self.postings.get(term)
+            if users is not None:
+                users.discard(user_id)
+                if not users:
+                    del self.postings[term]
+        constant, fading = self._lengths.pop(user_id)
+        self.constant_total -= constant
+        self.fading_total -= fading
+
+    def add_words(self, user_id: str, scaled: dict[str, float], surface: dict[str, str]) -> Profile:
+        """What a member just wrote: O(words), whatever the size of the group."""
+        profile = self.profiles.get(user_id)
+        if profile is None:
+            profile = self.profiles[user_id] = Profile(user_id)
+            self._lengths[user_id] = (0.0, 0.0)
+        added = 0.0
+        for term, value in scaled.items():
+            if not profile.has(term):
+                self.postings.setdefault(term, set()).add(user_id)
+            profile.words[term] = profile.words.get(term, 0.0) + value
+            profile.surface.setdefault(term, surface.get(term, term))
+            added += value
+        if scaled:
+            self._holding.add(user_id)
+        self._add_lengths(user_id, 0.0, added)
+        return profile
+
+    def _add_lengths(self, user_id: str, constant: float, fading: float) -> None:
+        old_constant, old_fading = self._lengths.get(user_id, (0.0, 0.0))
+        self._lengths[user_id] = (old_constant + constant, old_fading + fading)
+        self.constant_total += constant
+        self.fading_total += fading
+
+    # --- reading --------------------------------------------------------------------------
+    def df(self, term: str) -> int:
+        return len(self.postings.get(term, ()))
+
+    def size(self) -> int:
+        return len(self._holding)
+
+    def idf(self, term: str) -> float:
+        return idf(self.size(), self.df(term))
+
+    def score(self, query: dict[str, float], fade: float, exclude: set[str]) -> list[Scored]:
+        """BM25 of every member holding one of the query's terms, best first (ties: user id).
+        `query` is term → its weight in the question (1, less for words its aliases suggest)."""
+        n_docs = self.size()
+        average = (self.constant_total + self.fading_total * fade) / n_docs if n_docs else 0.0
+        if not query or average <= 0:
+            return []
+        idfs = {term: idf(n_docs, self.df(term)) for term in query}
+        candidates: set[str] = set()
+        for term in query:
+            candidates |= self.postings.get(term, set())
+        scored = []
+        for user_id in candidates - exclude:
+            profile = self.profiles[user_id]
+            if profile.opted_out:
+                continue
+            constant, fading = self._lengths[user_id]
+            norm = K1 * (1 - B + B * (constant + fading * fade) / average)
+            per_term = {}
+            for term, weight in query.items():
+                tf = profile.tf(term, fade)
+                if tf > 0:
+                    per_term[term] = weight * term_score(idfs[term], tf, norm)
+            total = sum(per_term.values()) * profile.penalty(per_term)
+            if total > 0:
+                scored.append(Scored(profile, total, per_term))
+        scored.sort(key=lambda s: (-s.score, s.profile.user_id))
+        return scored

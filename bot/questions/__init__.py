@@ -245,7 +245,7 @@ class QuestionService:
             return doc
         doc = self.store.update(OPEN, question_key(group.team_id, group.channel_id, ts), apply)
         if outcome["result"] == "declined":
-            self.experts.decline(group.team_id, expert, doc["text"])
+            self.experts.decline(group.team_id, expert, doc["text"], group.channel_id)
         return outcome["result"]
 
     def pass_on(self, group: Group, ts: str, expert: str) -> str:

@@ -184,10 +184,17 @@ class ExpertService:
         words = list(dict.fromkeys(_surface_words(question_text).values()))
         return sorted(words, key=lambda word: -len(word))
 
-    def decline(self, team_id: str, user_id: str, question_text: str) -> None:
-        """'Not my topic': their weight on these words drops."""
+    def decline(self, team_id: str, user_id: str, question_text: str, channel_id: str | None = None) -> None:
+        """'Not my topic': their weight on these words drops, and on the words its aliases bring in
+        (a kubectl question declined is the Kubernetes field declined)."""
+        query = terms(question_text)
+        if channel_id is not None:
+            with self._lock:
+                expansions = self.aliases.table(team_id, channel_id).expand(query)
+            query = list(dict.fromkeys(query + [term for e in expansions for term in e.terms + e.siblings]))
+
         def apply(doc):
-            for term in terms(question_text):
+            for term in query:
                 doc["penalties"][term] = doc["penalties"].get(term, 1.0) * DECLINE_FACTOR
         self._change(team_id, user_id, apply)
 

@@ -105,3 +105,25 @@ def test_question_terms_include_inline_code_but_not_pasted_blocks():
     assert surface_terms("Les déploiements échouent") == {"deploi": "déploiements", "echouent": "échouent"}
     sentence = "Comment déployer l'API sur Kubernetes avec des secrets chiffrés ?"
     assert terms(sentence) == list(dict.fromkeys(tokens(sentence)))  # without code, the same terms as bot.text
+
+
+def test_a_term_held_by_many_is_walked_through_its_heaviest_holders_who_are_scored_exactly(monkeypatch):
+    fade = factor(NOW)
+    index = GroupIndex()
+    for n in range(40):
+        index.put(Profile(f"ULIGHT{n:02d}", words={"kubectl": scale(0.2, NOW), "lunch": scale(1.0, NOW), f"own{n}": scale(1.0, NOW)}))
+    for n in range(3):
+        index.put(Profile(f"UHEAVY{n}", words={"kubectl": scale(3.0 + n, NOW), "helm": scale(1.0, NOW)}))
+    query = {"kubectl": 1.0, "helm": 0.3}
+    exact = [(s.profile.user_id, s.score) for s in index.score(query, fade, set())]  # 43 holders: all walked
+
+    monkeypatch.setattr("bot.questions.index.LEADERS", 6)
+    found = index.score(query, fade, set())
+    assert len(found) <= 2 * 6  # the heaviest holders only, not the 43
+    assert [(s.profile.user_id, s.score) for s in found[:3]] == exact[:3]  # found, and scored exactly
+    assert {user for user, _ in exact[:3]} == {"UHEAVY0", "UHEAVY1", "UHEAVY2"}
+
+    index.add_words("ULIGHT07", {"kubectl": scale(9.0, NOW)}, {})  # a light holder starts talking kubectl a lot
+    assert "ULIGHT07" in {s.profile.user_id for s in index.score(query, fade, set())}  # now among the walked
+    index.remove("UHEAVY2")
+    assert "UHEAVY2" not in {s.profile.user_id for s in index.score(query, fade, set())}

@@ -289,7 +289,7 @@ def test_forget_clears_what_was_learned_keeps_declared_topics_and_stays_cleared(
     assert "port" not in dict((world.experts.learned_about("T1", "UOPS", ["C1"])[0] or [("C1", [])])[0][1])
     world.store.flush()
     world.restart()
-    assert world.store.get(vocabulary_table("T1", "C1"), "T1:C1:UOPS") is None
+    assert world.store.get(vocabulary_table("T1", "C1", "UOPS"), "T1:C1:UOPS") is None
     assert [m.user_id for m in world.rank(KUBECTL_QUESTION)] == []
     world.reply_in_a_thread("UOPS", "kubectl")  # new messages teach again
     assert dict(world.experts.learned_about("T1", "UOPS", ["C1"])[0][0][1]) == {"kubectl": pytest.approx(REPLY)}

@@ -46,6 +46,7 @@ COMMON_FLOOR = 3
 COMMON_SHARE = 0.25
 SIBLING_WEIGHT = 0.3  # a question's weight on the other aliases of a topic it names (see `aliases`)
 REASON_WORDS = 3
+MAX_MATCHES = 50  # the ladder asks two people a step: the 50 best are plenty to find who is at work
 
 
 def expert_key(team_id: str, user_id: str) -> str:
@@ -258,7 +259,8 @@ class ExpertService:
         return profile
 
     def rank_for(self, team_id: str, channel_id: str, question_text: str, exclude: set[str]) -> list[Match]:
-        """Experts for a question, best first; `exclude` holds the asker, bots, those already asked."""
+        """The `MAX_MATCHES` best experts for a question, best first; `exclude` holds the asker, bots,
+        those already asked."""
         query = terms(question_text)
         with self._lock:
             index = self._index(team_id, channel_id)
@@ -269,7 +271,7 @@ class ExpertService:
             fade = factor(self.clock.now())
             common = max(COMMON_FLOOR, index.size() * COMMON_SHARE)
             return [self._match(index, scored, set(query), expansions, weights, fade, common)
-                    for scored in index.score(weights, fade, exclude)]
+                    for scored in index.score(weights, fade, exclude)[:MAX_MATCHES]]
 
     @staticmethod
     def _match(index: GroupIndex, scored: Scored, query: set[str], expansions: list[Expansion], weights: dict[str, float],

@@ -9,14 +9,17 @@ once (a long paste does not outweigh a habit), at most `TERMS_PER_MESSAGE` terms
 - nothing for a question they ask (asking about kubectl says they need help with it).
 Weights fade with the same half-life as the expertise learned from answers (`fading`).
 
-Storage: one table per group, `vocabulary.<team>.<channel>`, one document per member with a
-buffered counter `w.<term>` per word (its scaled weight, see `fading`: adding is a plain sum, so
-learning costs a few dictionary updates and is written with the other counters) and `s.<term>`,
-the word as they wrote it. A member keeps at most `MAX_WORDS` words per group: past that, the
-weakest are dropped (`prune`), so a profile never grows with history.
+Storage: one document per member and group with a buffered counter `w.<term>` per word (its
+scaled weight, see `fading`: adding is a plain sum, so learning costs a few dictionary updates and
+is written with the other counters) and `s.<term>`, the word as they wrote it. A member keeps at
+most `MAX_WORDS` words per group: past that, the weakest are dropped (`prune`), so a profile never
+grows with history. A group's documents are spread over `SHARDS` tables
+(`vocabulary.<team>.<channel>.<shard>`), so a prune, which rewrites its table's file at once,
+rewrites a sixteenth of the group, not all of it.
 """
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 
 from ..store import Store
@@ -28,13 +31,14 @@ MESSAGE = 0.15
 ANSWER = 1.0
 TERMS_PER_MESSAGE = 40
 MAX_WORDS = 300
-KEPT_ON_PRUNE = 240
+KEPT_ON_PRUNE = 200
+SHARDS = 16
 WEIGHT = "w."
 SURFACE = "s."
 
 
-def vocabulary_table(team_id: str, channel_id: str) -> str:
-    return f"vocabulary.{team_id}.{channel_id}"
+def vocabulary_table(team_id: str, channel_id: str, user_id: str) -> str:
+    return f"vocabulary.{team_id}.{channel_id}.{zlib.crc32(user_id.encode()) % SHARDS:02d}"
 
 
 def member_key(team_id: str, channel_id: str, user_id: str) -> str:
@@ -67,15 +71,15 @@ class Vocabulary:
         added = {term: value for term in words}
         latest = {"team_id": team_id, "channel_id": channel_id, "user_id": user_id}
         latest.update((SURFACE + term, word[:60]) for term, word in words.items())
-        counted = self.store.accumulate(vocabulary_table(team_id, channel_id), member_key(team_id, channel_id, user_id),
+        counted = self.store.accumulate(vocabulary_table(team_id, channel_id, user_id), member_key(team_id, channel_id, user_id),
                                         add={WEIGHT + term: value for term in words}, latest=latest, once=once)
         return (added, words) if counted else None
 
     def of(self, team_id: str, channel_id: str, user_id: str) -> dict | None:
-        return self.store.get(vocabulary_table(team_id, channel_id), member_key(team_id, channel_id, user_id))
+        return self.store.get(vocabulary_table(team_id, channel_id, user_id), member_key(team_id, channel_id, user_id))
 
     def members(self, team_id: str, channel_id: str) -> list[dict]:
-        return self.store.find(vocabulary_table(team_id, channel_id))
+        return [doc for shard in range(SHARDS) for doc in self.store.find(f"vocabulary.{team_id}.{channel_id}.{shard:02d}")]
 
     def prune(self, team_id: str, channel_id: str, user_id: str) -> dict | None:
         """Keep a member's `KEPT_ON_PRUNE` heaviest words (all fade alike: the heaviest scaled are
@@ -87,11 +91,11 @@ class Vocabulary:
             kept = set(sorted(weights, key=lambda term: (-weights[term], term))[:KEPT_ON_PRUNE])
             return {name: value for name, value in doc.items()
                     if not name.startswith((WEIGHT, SURFACE)) or name[2:] in kept}
-        return self.store.update(vocabulary_table(team_id, channel_id), member_key(team_id, channel_id, user_id), apply)
+        return self.store.update(vocabulary_table(team_id, channel_id, user_id), member_key(team_id, channel_id, user_id), apply)
 
     def forget(self, team_id: str, channel_id: str, user_id: str) -> int:
         """Delete what was learned about a member here (buffered counters too); how many words."""
-        table, key = vocabulary_table(team_id, channel_id), member_key(team_id, channel_id, user_id)
+        table, key = vocabulary_table(team_id, channel_id, user_id), member_key(team_id, channel_id, user_id)
         weights, _ = words_of(self.store.get(table, key))
         self.store.delete(table, key)
         return len(weights)

@@ -5,11 +5,12 @@ term, the members whose profile has it with their weights (its document frequenc
 number), and per member the length of their profile, as BM25 needs them. A change to one member's
 profile (a declared topic, an answer, a message they wrote) updates their entries only.
 
-So that the cost stays flat as the group grows, a term held by more than `LEADERS` members is
-walked through its `LEADERS` heaviest holders only (chosen when first needed, kept up to date as
-weights grow, chosen again as time changes the balance between topics and fading words): members
-are *found* through the terms they weigh most on, and every member found is then scored exactly,
-on every term of the question. Up to `LEADERS` holders per term, the ranking is exact BM25.
+So that the cost stays flat as the group grows, members are *found* through the question's own
+words (weight 1; the words its aliases only suggest are not walked), and a term held by more than
+`LEADERS` members is walked through its `LEADERS` heaviest holders only (chosen when first needed,
+kept up to date as weights grow, chosen again as time changes the balance between topics and
+fading words). Every member found is then scored exactly, on every term of the question. Up to
+`LEADERS` holders per term, the ranking is exact BM25 over the members holding a word of weight 1.
 
 A profile (one member, one group) has a constant part (declared and assigned topics) and a fading
 part (words learned from their answers and from what they write here), kept scaled to an epoch
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .ranking import B, K1, idf, term_score
 
-LEADERS = 200
+LEADERS = 100
 
 
 @dataclass
@@ -177,13 +178,13 @@ class GroupIndex:
             return []
         shares: dict[str, dict[str, float]] = {}
         norms: dict[str, float] = {}
-        partly: list[tuple[str, float, float, dict]] = []  # terms walked through their heaviest holders only
+        partly: list[tuple[str, float, float, dict]] = []  # terms not walked through all their holders
         for term, weight in query.items():
             users = self.postings.get(term)
             if not users:
                 continue
             term_idf = idf(n_docs, len(users))
-            walked = self._walked(term, users, fade)
+            walked = self._walked(term, users, fade) if weight >= 1.0 else ()
             if walked is not users:
                 partly.append((term, weight, term_idf, users))
             for user_id in walked:

@@ -15,7 +15,7 @@ is written with the other counters) and `s.<term>`, the word as they wrote it. A
 most `MAX_WORDS` words per group: past that, the weakest are dropped (`prune`), so a profile never
 grows with history. A group's documents are spread over `SHARDS` tables
 (`vocabulary.<team>.<channel>.<shard>`), so a prune, which rewrites its table's file at once,
-rewrites a sixteenth of the group, not all of it.
+rewrites a thirty-second of the group, not all of it.
 """
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ MESSAGE = 0.15
 ANSWER = 1.0
 TERMS_PER_MESSAGE = 40
 MAX_WORDS = 300
-KEPT_ON_PRUNE = 200
-SHARDS = 16
+KEPT_ON_PRUNE = 150  # half: at least 150 new words between two prunes of a member
+SHARDS = 32
 WEIGHT = "w."
 SURFACE = "s."
 

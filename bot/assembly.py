@@ -18,7 +18,7 @@ from .i18n import t
 from .messages import ChannelRef, Code, Message
 from .outbox import Outbox
 from .outbox import commands as outbox_commands
-from .ports import Directory, Post
+from .ports import Directory, Post, Workspace
 from .questions import TRACK_ASKED, QuestionService
 from .questions import commands as question_commands
 from .questions.experts import ExpertService
@@ -54,6 +54,26 @@ class Core:
     digest: object = None
     # prompts
     prompts: object = None
+    # The owner toolkit, set by build_core the same way:
+    workspace: Workspace = None  # platform actions other than posting (invite, pins, files…)
+    audit: object = None  # the owners' decisions (bot.audit)
+    # approval
+    approval: object = None  # join requests and the owners' decisions on them (bot.approval)
+
+    # moderation
+    moderation: object = None  # rules, reports and flags (bot.moderation)
+
+    # content
+    content: object = None  # pinned messages and bookmarks: ages, labels, review (bot.content)
+
+    # events
+
+    # report
+    metrics: object = None  # a group's numbers and their trends (bot.report.metrics), for the dashboard too
+    report: object = None  # the shareable report and the CSV export (bot.report)
+
+    # audience
+    audience: object = None
 
     def report_failure(self, doc: dict, reason: str) -> None:
         """Tell a group's owners, by direct message, about a post that could not be delivered."""
@@ -70,7 +90,8 @@ class Core:
                                   message=message, group=group.key))
 
 
-def build_core(settings: Settings, store: Store, clock: Clock, directory: Directory, outbox: Outbox) -> Core:
+def build_core(settings: Settings, store: Store, clock: Clock, directory: Directory, outbox: Outbox,
+               workspace: Workspace | None = None) -> Core:
     groups = GroupService(store, clock, settings.admins)
     experts = ExpertService(store, clock)
     activity = ActivityService(store, clock, directory)
@@ -78,7 +99,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core = Core(settings=settings, store=store, clock=clock, directory=directory, outbox=outbox, groups=groups,
                 experts=experts, activity=activity, welcome=WelcomeService(store, clock, directory, outbox, experts, activity),
                 questions=questions,
-                home=HomeService(groups), commands=CommandRegistry(groups))
+                home=HomeService(store, clock, groups, experts, lambda: core), commands=CommandRegistry(groups))
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
         duty.install(core.commands, core)
@@ -101,4 +122,61 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.prompts = PromptService(store, clock, activity, outbox)
     outbox.on_delivered(TRACK_POSTED, core.prompts.track_posted)
     prompt_commands.install(core.commands, core)
+    # The owner toolkit: the audit trail first, each duty's block after it.
+    from .audit import AuditLog
+    from .audit import commands as audit_commands
+    core.workspace = workspace
+    core.audit = AuditLog(store, clock)
+    audit_commands.install(core.commands, core)
+    # approval
+    from .approval import ApprovalService
+    from .approval import commands as approval_commands
+    core.approval = ApprovalService(store, clock, groups, directory, workspace, outbox, core.audit)
+    approval_commands.install(core.commands, core)
+    core.digest.add_section("join_requests", core.approval.digest_section, order=15)
+    core.home.add_count("join_requests", core.approval.pending_count, order=58)  # the App Home: join requests waiting
+
+    # moderation
+    from .moderation import ModerationService
+    from .moderation import commands as moderation_commands
+    core.moderation = ModerationService(store, clock, groups, directory, outbox, core.audit)
+    moderation_commands.install(core.commands, core)
+    core.digest.add_section("moderation", core.moderation.digest_section, order=40)
+    core.home.add_count("flags", core.moderation.open_count)  # the App Home: open reports and flags
+
+    # content
+    from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService
+    from .content import commands as content_commands
+    core.content = ContentService(store, clock, groups, workspace, directory, core.audit)
+    for action, label in ((KEPT, "audit.content.kept"), (UNPINNED, "audit.content.unpinned"),
+                          (BOOKMARK_REMOVED, "audit.content.bookmark_removed"), (LABELLED, "audit.content.labelled")):
+        core.audit.describe(action, label)
+    core.digest.add_section("content", core.content.checklist_section, order=SECTION_ORDER)
+    content_commands.install(core.commands, core)
+    core.home.add_count("stale_content", core.content.stale_count)  # the App Home: content to review
+
+    # events
+
+    # report
+    from .report import EXPORTED, ReportService
+    from .report import commands as report_commands
+    from .report.metrics import MetricsService
+    core.metrics = MetricsService(store, clock)
+    core.report = ReportService(store, clock, core.metrics, core.recognition, directory, outbox, workspace, core.audit,
+                                events=lambda: getattr(core, "events", None))  # read when a report is made
+    core.audit.describe(EXPORTED, "audit.report.exported")
+    report_commands.install(core.commands, core)
+    from .report import SEND_REPORT
+    core.home.add_overview(core.metrics.overview)  # the App Home's figures, with their changes
+    core.home.add_owner_button("report", SEND_REPORT)
+
+    # audience
+    from .audience import AudienceService
+    from .audience import commands as audience_commands
+    core.audience = AudienceService(store, clock, directory, workspace, outbox)
+    questions.resolved_listeners.append(core.audience.question_resolved)
+    audience_commands.install(core.commands, core)
+    # home dashboard
+    from .home import SETTINGS_CHANGED
+    core.audit.describe(SETTINGS_CHANGED, "audit.dashboard.settings")
     return core

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .messages import Message
+from .messages import Message, Text
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Person:
     timezone: str = "UTC"
     name: str = ""
     deleted: bool = False
+    title: str = ""  # the job title of their profile, "" when unknown
 
 
 class Directory(Protocol):
@@ -53,6 +54,10 @@ class Post:
     `/community status` and for telling its owners when a post cannot be delivered.
     `then` names a follow-up the core registered with the outbox, run once with the delivered
     message's id (e.g. tracking the question `/community ask` posted).
+    `replaces` is the key of an earlier post to the same place: this one edits that message in
+    place instead of posting a new one (an event card's RSVP counts, an approval DM once another
+    owner decided). It is delivered after the earlier post; if that one failed, so does the edit.
+    Each edit has a key of its own (`…:v3`), so edits are kept and delivered once, in order.
     """
     key: str
     team_id: str
@@ -63,6 +68,7 @@ class Post:
     group: str | None = None
     then: str | None = None
     then_args: dict = field(default_factory=dict)
+    replaces: str | None = None
 
     def __post_init__(self):
         if (self.channel_id is None) == (self.user_id is None):
@@ -90,5 +96,56 @@ class DeliveryError(Exception):
 
 
 class Transport(Protocol):
-    def deliver(self, post: Post) -> str:
-        """Post it now; the platform's id of the new message. Raises DeliveryError."""
+    def deliver(self, post: Post, replacing: str | None = None) -> str:
+        """Post it now; the platform's id of the new message. Raises DeliveryError. With
+        `replacing` (the platform's id of the message `post.replaces` delivered), edit that one."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    channel_id: str
+    name: str = ""
+    purpose: str = ""
+    member_count: int = 0
+    is_private: bool = False
+    is_archived: bool = False
+
+
+class Workspace(Protocol):
+    """Platform actions other than posting, each a direct call that raises `PlatformError` when the
+    platform refuses (the caller tells the person why). Each duty adds the few it needs, under its
+    own heading, here and in every adapter (`handlers.slack_api.SlackWorkspace`)."""
+
+    def channel(self, team_id: str, channel_id: str) -> Channel: ...
+    def members(self, team_id: str, channel_id: str) -> list[str]: ...
+
+    # approval
+    def invite(self, team_id: str, channel_id: str, user_id: str) -> None:
+        """Add a person to a channel (the bot must be in it). `PlatformError` codes include
+        `already_in_channel`, `not_in_channel`, `user_is_restricted` (a guest), `cant_invite`."""
+
+    # moderation
+
+    # content
+    # Pinned messages and bookmarks (bot.content): `pinned` lists the channel's message pins and
+    # `bookmarked` its bookmarks, as `bot.content.items.Listed` values (no pagination: a channel
+    # holds at most 100 of each); `unpin` and `remove_bookmark` act at an owner's click. The list
+    # calls are rate-limited by the platform: it says how many a minute it takes, per workspace,
+    # and the daily reconciliation paces itself under that (`bot.content.pacing`).
+    pin_lists_per_minute: int
+    bookmark_lists_per_minute: int
+
+    def pinned(self, team_id: str, channel_id: str) -> list["Listed"]: ...
+    def bookmarked(self, team_id: str, channel_id: str) -> list["Listed"]: ...
+    def unpin(self, team_id: str, channel_id: str, message_id: str) -> None: ...
+    def remove_bookmark(self, team_id: str, channel_id: str, bookmark_id: str) -> None: ...
+
+    # events
+
+    # report
+    def upload_file(self, team_id: str, user_id: str, filename: str, content: str, *, title: str, comment: Text) -> str:
+        """Share a text file (`content`, UTF-8) in `user_id`'s direct messages with the bot, introduced
+        by `comment`; the platform's id of the file."""
+
+    # audience
+

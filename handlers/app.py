@@ -26,7 +26,25 @@ from bot.ports import PlatformError
 from bot.settings import Settings
 
 from . import commands, digest, home, questions, recognition, reminders
-from .inbox import ROUTES, accept_event
+# Each duty of the owner toolkit imports its module here:
+# approval
+from . import approval
+
+# moderation
+from . import moderation
+
+# content
+from . import content
+
+# events
+
+# report
+from . import report
+
+# audience
+from . import audience
+
+from .inbox import accept_event, subscribed_types
 from .mrkdwn import render
 
 log = logging.getLogger(__name__)
@@ -73,7 +91,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
     def interactive(listener, needs_group: bool = True) -> dict:
         return {"ack": _ack_now, "lazy": [_on_interactive_lane(core, listener, needs_group)]}
 
-    for event_type in ROUTES:
+    for event_type in subscribed_types():
         app.event(event_type)(journal_into(inbox))
     duties = (
         commands,
@@ -86,6 +104,24 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         # owner digest
         digest,
         # prompts
+        # approval
+        approval,
+
+        # moderation
+        moderation,
+
+        # content
+        content,
+
+        # events
+
+        # report
+        report,
+
+        # audience
+        audience,
+        # home dashboard
+
     )
     for duty in duties:
         duty.register(app, interactive)

@@ -30,7 +30,7 @@ from schedules.catalog import all_sweeps
 
 from .app import build_slack_app
 from .inbox import apply_event
-from .slack_api import SlackDirectory, SlackTransport, build_delivery_client, build_web_client
+from .slack_api import SlackDirectory, SlackTransport, SlackWorkspace, build_delivery_client, build_web_client
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -82,7 +82,7 @@ class Steward:
         self.store = store or open_store(settings)
         lookups = build_web_client(settings)
         self.outbox = Outbox(self.store)
-        self.core = build_core(settings, self.store, self.clock, SlackDirectory(lookups), self.outbox)
+        self.core = build_core(settings, self.store, self.clock, SlackDirectory(lookups), self.outbox, SlackWorkspace(lookups))
         self.inbox = Inbox(settings.data_dir / "inbox", lambda entry: apply_event(self.core, entry), workers=INBOX_LANES,
                            checkpoint=self.store.flush, checkpoint_every=settings.counter_flush_seconds)
         self.delivery = DeliveryWorker(self.outbox, SlackTransport(build_delivery_client(settings)),

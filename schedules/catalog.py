@@ -12,6 +12,22 @@ from . import reminders
 from . import digest
 # prompts
 from . import prompts
+# approval
+from . import approval
+
+# moderation
+
+# content
+from . import content
+
+# events
+
+# report
+
+# audience
+from . import audience
+# home dashboard
+from . import home
 
 
 def all_sweeps(core) -> list:
@@ -26,4 +42,20 @@ def all_sweeps(core) -> list:
         *digest.sweeps(core),
         # prompts
         *prompts.sweeps(core),
+        # approval
+        *approval.sweeps(core),
+
+        # moderation
+
+        # content
+        *content.sweeps(core),
+
+        # events
+
+        # report
+
+        # audience
+        *audience.sweeps(core),
+        # home dashboard
+        *home.sweeps(core),
     ]

@@ -52,3 +52,24 @@ def test_an_outage_is_recorded_by_its_http_status_not_its_html_page(group):
     assert group.steward.wait_idle(timeout=30)
     delivered = [m for m in group.slack.messages("C1") if m["text"].startswith("Welcome")]
     assert len(delivered) == 1 and len(group.posts("C1")) > 1  # refused attempts, then one message
+
+
+def test_an_edit_goes_out_as_chat_update_of_the_delivered_message_in_a_channel_and_in_a_dm(group):
+    from bot.messages import Message
+    from bot.ports import Post
+    outbox = group.steward.core.outbox
+    outbox.send(Post(key="card:C1", team_id="T1", channel_id="C1", message=Message.of(("first",)), group="T1:C1"))
+    outbox.send(Post(key="card:C1:v2", team_id="T1", channel_id="C1", message=Message.of(("second",)), group="T1:C1",
+                     replaces="card:C1"))
+    outbox.send(Post(key="dm:UALICE", team_id="T1", user_id="UALICE", message=Message.of(("hello",))))
+    outbox.send(Post(key="dm:UALICE:v2", team_id="T1", user_id="UALICE", message=Message.of(("decided",)),
+                     replaces="dm:UALICE"))
+    group.steward.wait_idle(timeout=30)
+    posted = {p["text"]: p for p in group.slack.calls_to("chat.postMessage")}
+    updates = group.slack.calls_to("chat.update")
+    assert [u["text"] for u in updates] == ["second", "decided"]
+    channel_post = group.slack.message("C1", updates[0]["ts"])
+    assert channel_post["text"] == "second"  # the workspace shows the edited message, not a new one
+    assert updates[0]["ts"] == outbox.was_sent("card:C1")["ref"]
+    assert updates[1]["channel"].startswith("D") and updates[1]["ts"] == outbox.was_sent("dm:UALICE")["ref"]
+    assert set(posted) == {"first", "hello"}

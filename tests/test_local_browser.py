@@ -51,7 +51,7 @@ SHOTS = {
     "06-script-shown-as-text.png": "Alice posted a message containing <script> and <b>: it shows as text, nothing ran.",
     "07-a-week-later-recognition.png": "After '+1 week': Friday's recognition post thanks Bob, Olivia and others, "
                                        "with the reasons in words and a Don't name me button.",
-    "08-app-home.png": "Olivia opened the steward app's Home tab (app_home_opened, then views.publish): the groups she owns.",
+    "08-app-home.png": "Olivia opened the steward app's Home tab (app_home_opened, then views.publish): the dashboard of the group she owns, its figures and buttons.",
 }
 
 
@@ -133,7 +133,7 @@ class Page:
         self.d = driver
         self.url = url
         # A message whose content changed is drawn anew: a node found a moment ago may be gone.
-        self.wait = WebDriverWait(driver, 15, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,))
+        self.wait = WebDriverWait(driver, 15, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException, IndexError))
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def open(self) -> None:
@@ -148,22 +148,34 @@ class Page:
         self.wait.until(lambda d: self.css(selector, root))
         return self.css(selector, root)[0]
 
+    # The page redraws lists as events arrive, so an element found a moment ago may be gone: every
+    # action below finds its element again inside the wait (stale ones are ignored and retried).
     def post_as(self, user_id: str) -> None:
         from selenium.webdriver.support.ui import Select
-        Select(self.one("#as")).select_by_value(user_id)
-        self.wait.until(lambda d: self.css(f".person.me[data-user='{user_id}']"))
+
+        def chosen(_):
+            Select(self.css("#as")[0]).select_by_value(user_id)
+            return self.css(f".person.me[data-user='{user_id}']")
+        self.wait.until(chosen)
 
     def open_channel(self, channel_id: str) -> None:
-        self.one(f".channel-link[data-channel='{channel_id}']").click()
+        self.press(lambda: self.css(f".channel-link[data-channel='{channel_id}']")[0])
         self.wait.until(lambda d: self.css(f".channel-link.active[data-channel='{channel_id}']"))
 
     def type(self, text: str, where: str = "#composer") -> None:
         from selenium.webdriver.common.keys import Keys
-        area = self.one(f"{where} textarea")
-        self.wait.until(lambda d: area.is_displayed() and area.is_enabled())
-        area.send_keys(text)
-        area.send_keys(Keys.ENTER)
-        self.wait.until(lambda d: area.get_attribute("value") == "")
+        area = lambda: self.css(f"{where} textarea")[0]  # noqa: E731
+
+        def typed(_):
+            element = area()
+            if not (element.is_displayed() and element.is_enabled()):
+                return False
+            element.clear()
+            element.send_keys(text)
+            element.send_keys(Keys.ENTER)
+            return True
+        self.wait.until(typed)
+        self.wait.until(lambda d: area().get_attribute("value") == "")
 
     def message(self, contains: str, where: str = "#messages", selector: str = ".msg"):
         """The first message in `where` whose text contains `contains` (waits for it)."""
@@ -180,10 +192,10 @@ class Page:
         self.wait.until(clicked)
 
     def click_step(self, step: str) -> None:
-        before = self.one("#clock-label").text
-        self.one(f"#clock-{step}").click()
-        self.wait.until(lambda d: self.one("#clock-label").text != before)
-        self.wait.until(lambda d: self.one(f"#clock-{step}").is_enabled())
+        before = self.wait.until(lambda d: self.css("#clock-label")[0].text)
+        self.press(lambda: self.css(f"#clock-{step}")[0])
+        self.wait.until(lambda d: self.css("#clock-label")[0].text != before)
+        self.wait.until(lambda d: self.css(f"#clock-{step}")[0].is_enabled())
 
     def shot(self, name: str) -> None:
         assert name in SHOTS
@@ -260,7 +272,7 @@ def test_a_visitor_sees_every_flow_in_the_browser(local_bot, driver):
     # 8. The App Home.
     page.post_as("UOLIVIA")
     page.one("#app-home").click()
-    page.wait.until(lambda d: "Groups you own" in page.one("#home").text)
+    page.wait.until(lambda d: "Groups you own" in page.one("#home").text and "Dashboard of" in page.one("#home").text)
     assert "#general" in page.one("#home").text
     page.shot("08-app-home.png")
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.home import HomeView
+from bot.home.view import HomeView, Note, Paragraph
 from bot.messages import Button, ChannelRef, Code, Link, Mention, Message, Strong, text
 from handlers.blocks import home_view, message_blocks
 from handlers.local import render
@@ -91,7 +91,8 @@ def test_the_bots_welcome_with_links_code_and_a_defused_broadcast():
 
 
 def test_the_app_home_has_its_header_and_sections():
-    view = home_view(HomeView(("Community Steward",), [text("Groups you own: ", ChannelRef("CGENERAL")), ("Type help",)]))
+    view = home_view(HomeView("Community Steward", [Paragraph(text("Groups you own: ", ChannelRef("CGENERAL"))),
+                                                    Note(("Type help",))]))
     shaped = render.view(view.to_dict(), NAMES)
     assert shaped["type"] == "home"
     assert '<div class="bk-header">Community Steward</div>' in shaped["html"]

@@ -193,7 +193,7 @@ def test_new_people_and_channels_and_the_app_home(ws):
     assert "is now a managed group and you are its owner" in reply.text
     ws.open_home(newcomer)
     home = wait_until(lambda: ws.home(newcomer))
-    assert home["type"] == "home" and "Groups you own: <#CDESIGN>" in json.dumps(home)
+    assert home["type"] == "home" and "*Dashboard* of <#CDESIGN>" in json.dumps(home)
     for refused in (lambda: ws.add_person("Zoë Martin", "UTC"), lambda: ws.add_person("<b>", "UTC"),
                     lambda: ws.add_person("Ok", "Mars/Olympus"), lambda: ws.add_channel(newcomer, "design"),
                     lambda: ws.add_channel(newcomer, "no spaces allowed")):

@@ -194,3 +194,42 @@ def test_a_passing_failure_holds_back_later_posts_to_the_same_place(world):
         world.outbox.send(post(f"q:{n}", thread="1.0"))
     run_until_idle(world, worker)
     assert [key for key, _ in world.platform.delivered] == ["q:1", "q:2", "q:3"]
+
+
+class EditingPlatform(ScriptedPlatform):
+    """Also records edits: (key, the id of the message it replaced)."""
+
+    def __init__(self, clock):
+        super().__init__(clock)
+        self.edits: list[tuple[str, str]] = []
+
+    def deliver(self, post: Post, replacing: str | None = None) -> str:
+        if replacing is None:
+            return super().deliver(post)
+        self.edits.append((post.key, replacing))
+        return replacing
+
+
+def test_an_edit_replaces_the_message_its_original_became_and_waits_for_it(world):
+    world.platform = EditingPlatform(world.clock)
+    worker = world.worker()
+    world.platform.refusals.append(DeliveryError("ratelimited", permanent=False, retry_after=5))
+    world.outbox.send(post("card:1"))
+    world.outbox.send(post("card:1:v2", replaces="card:1"))
+    world.outbox.send(post("card:1:v3", replaces="card:1"))
+    run_until_idle(world, worker)
+    assert [key for key, _ in world.platform.delivered] == ["card:1"]
+    assert world.platform.edits == [("card:1:v2", "ts-1"), ("card:1:v3", "ts-1")]
+    assert world.outbox.send(post("card:1:v2", replaces="card:1")) is False  # an edit is delivered once too
+
+
+def test_an_edit_of_a_post_that_failed_for_good_fails_too_and_is_reported(world):
+    world.platform = EditingPlatform(world.clock)
+    worker = world.worker()
+    world.platform.refusals.append(DeliveryError("channel_not_found", permanent=True))
+    world.outbox.send(post("card:2"))
+    run_until_idle(world, worker)
+    world.outbox.send(post("card:2:v2", replaces="card:2"))
+    run_until_idle(world, worker)
+    assert world.platform.edits == []
+    assert ("card:2:v2", "original_not_delivered") in world.reports

@@ -2,12 +2,17 @@
 
 CASES is module-level so other code (benchmarks, tuning scripts) can import
 it. Each entry is (message text as Slack delivers it, does it ask a question).
+CASES is the part the rules are tuned on; HELD_OUT (tests/question_detection_heldout.py) is the
+part they were not written against, reported separately.
 """
+
+import hashlib
 
 import pytest
 
 from bot.questions import detection
 from handlers.mrkdwn import to_plain
+from tests.question_detection_heldout import HELD_OUT
 
 
 # The core reads plain text; the Slack adapter turns what Slack delivers into it. These cases are
@@ -146,6 +151,130 @@ CASES = [
     ("Envie de tester la v2 ? Inscrivez-vous ici : <https://x.io/beta|formulaire>", False),
     ("Nouvelle version du template de slides dispo, ```?``` n'est plus un caractère interdit",
      False),
+    # --- Issue 9: asking with no question form, and "?" that asks nothing ----
+    # A title line ending in a colon, then a problem.
+    ("Souci : le proxy refuse les connexions vers le registre npm depuis ce matin", True),
+    ("Blocker: staging won't start after the last merge", True),
+    ("Petit souci avec Outlook : les invitations n'arrivent plus dans le calendrier", True),
+    ("Help: my laptop fan runs at full speed as soon as Docker starts", True),
+    ("Weird one: the CSV export drops every row after 10,000", True),
+    ("Problème de VPN : déconnexion toutes les 5 minutes sur le wifi de l'étage", True),
+    ("J'ai un souci avec la paie :\nmon virement de mars n'est pas arrivé", True),
+    ("Bloqué : impossible de merger ma PR, le check SonarQube reste en attente.", True),
+    ("Issue with SSO: Okta loops back to the login page on Firefox.", True),
+    ("Galère avec la VM de dev : plus de place sur le disque et je ne sais pas quoi supprimer", True),
+    ("Souci réglé : le proxy accepte de nouveau les connexions.", False),
+    ("Known issue: exports are slow on Monday mornings, a fix ships next week.", False),
+    ("Pas de souci : je prends la relève sur l'astreinte ce week-end.", False),
+    ("Incident : le VPN est coupé, l'équipe réseau est dessus, retour prévu vers 15h.", False),
+    ("Bug fixed: the payroll export includes bonuses again.", False),
+    ("Urgent: please update Chrome before the end of the day, the security patch is critical.",
+     False),
+    ("Blocker removed: staging is back up.", False),
+    # A need stated as a search for someone.
+    ("On recherche une personne qui maîtrise Terraform pour relire notre module réseau", True),
+    ("Looking for someone familiar with Airflow to pair on a flaky DAG", True),
+    ("Je cherche quelqu'un qui a déjà fait une demande de congé parental ici.", True),
+    ("We need somebody who speaks German for a customer call on Thursday.", True),
+    ("Besoin d'un coup de main sur un tableau croisé dynamique Excel", True),
+    ("Looking for a volunteer to help me carry the demo kit to room 4 at noon", True),
+    ("Nous cherchons quelqu'un de l'équipe juridique pour valider une clause de contrat.", True),
+    ("Seeking help with a flaky Cypress test on the checkout page", True),
+    ("Looking for advice on moving our Postgres from RDS to Aurora.", True),
+    ("On recrute ! Nous cherchons quelqu'un pour renforcer l'équipe data, CDI à Lyon.", False),
+    ("Looking forward to the demo on Friday.", False),
+    ("We're hiring: looking for someone to lead the platform team, apply on the careers page.",
+     False),
+    ("Je cherchais quelqu'un pour la relecture mais c'est bon, Paul s'en occupe.", False),
+    # Indirect questions ending in a full stop.
+    ("Je me demandais si on pouvait passer la rétro à 15h cette semaine.", True),
+    ("Curious whether anyone has migrated from Jenkins to Buildkite.", True),
+    ("I wonder who owns the staging AWS account now.", True),
+    ("Je voudrais savoir comment on déclare des heures sup.", True),
+    ("I'd like to know whether the office is open on the 26th.", True),
+    ("Wondering if there's a shared calendar for the meeting rooms.", True),
+    ("Je ne sais pas à qui demander pour avoir une licence Adobe.", True),
+    ("Not sure who to ask about the new travel policy.", True),
+    ("Je suis curieux de savoir comment les autres équipes gèrent les revues de code.", True),
+    ("Trying to figure out why the nightly export is empty since Sunday.", True),
+    ("J'aimerais savoir si les tickets resto sont crédités avant ou après la paie.", True),
+    ("I wonder why we didn't do this sooner, the new pipeline is twice as fast!", False),
+    ("Je me demandais où était passée la doc : elle a été déplacée dans Confluence, c'est réglé.",
+     False),
+    ("I was wondering about that too, but it works now.", False),
+    # Requests for advice.
+    ("Des conseils pour un premier entretien annuel côté manager", True),
+    ("Any advice on structuring a one-on-one with a new report.", True),
+    ("Any tips for keeping Slack notifications under control", True),
+    ("Vos recommandations pour un bon clavier ergonomique.", True),
+    ("Des retours sur Linear vs Jira pour une équipe de 10", True),
+    ("Suggestions welcome for the team lunch venue next week", True),
+    ("Would appreciate any advice on setting up a home office budget.", True),
+    ("Best way to share a 20 GB video with a client", True),
+    ("Un avis sur les écrans 4K pour du dev ?", True),
+    ("Je suis preneur de conseils pour négocier un temps partiel.", True),
+    ("Tips for writing good commit messages: keep the subject short, say why in the body.",
+     False),
+    ("Astuce du jour : Ctrl+Shift+T rouvre l'onglet fermé.", False),
+    ("Merci pour les conseils, le nouveau clavier change la vie", False),
+    ("Any advice given here is personal, not legal advice.", False),
+    ("Un conseil : sauvegardez vos fichiers avant la migration de vendredi.", False),
+    # A "?" inside a quoted title (talk, book, poll, e-mail subject).
+    ("Super talk de Julie hier, « Faut-il encore écrire des tests unitaires ? », les slides sont "
+     "sur le drive.", False),
+    ("Finished reading \"Who Moved My Cheese?\" on the train, highly recommend it.", False),
+    ("Le sondage “On passe à la semaine de 4 jours ?” a recueilli 80 réponses.", False),
+    ("Got an email with subject 'Invoice overdue?' from an unknown sender, forwarded it to "
+     "security.", False),
+    ("Next book club pick: “What If?” by Randall Munroe.", False),
+    ("Has anyone read “Why We Sleep”? Worth it", True),
+    ("Est-ce que quelqu'un a reçu un mail « Votre compte est-il à jour ? » ce matin", True),
+    ("What does “DRI” mean in the on-call doc?", True),
+    ("Reçu ce matin un mail avec pour objet « Votre colis est-il bien arrivé ? »", False),
+    ("New poll in #random: \"Pineapple on pizza?\"", False),
+    ("Our talk for DevFest got accepted: “Do you really need Kubernetes?”", False),
+    # A "?" inside code or a pattern.
+    ("Made the trailing slash optional in the route: /api/v1/users/? now matches both.", False),
+    ("Le pattern ^(https?://)?example\\.com$ accepte maintenant les URL sans schéma.", False),
+    ("We now use the ?. operator everywhere in the front end, see the lint rule.", False),
+    ("J'ai remplacé `a ? b : c` par un if, plus lisible.", False),
+    ("The config key retry_on_error? was renamed to retry_on_error in v2.", False),
+    ("Pourquoi le pattern \\d+? ne matche rien dans Grafana ?", True),
+    ("Is `foo?` valid syntax in Ruby method names?", True),
+    # Rhetorical questions that ask nothing, and questions that look like them.
+    ("Quoi de mieux qu'un vendredi sans incident ?", False),
+    ("How cool is that?", False),
+    ("Who doesn't love a clean inbox?", False),
+    ("Qui ne rêve pas d'une semaine sans réunion ?", False),
+    ("Isn't that amazing?", False),
+    ("C'est pas beau, ça ?", False),
+    ("What's better than a long weekend?", False),
+    ("Guess what? We hit 1,000 customers today 🎉", False),
+    ("Who knew spreadsheets could be this fun?", False),
+    ("Vous vous rendez compte ? Zéro incident ce trimestre.", False),
+    ("Que demander de plus ?", False),
+    ("How lucky are we to have such a great on-call team?", False),
+    ("Qui l'eût cru ?", False),
+    ("What could be better than pizza on a Friday?", False),
+    ("How big is the prod database now?", True),
+    ("Who hasn't received their new laptop yet?", True),
+    ("Quoi de neuf sur le ticket de la paie ?", True),
+    ("How cool is the new office, has anyone been there yet?", True),
+    ("Can you believe the invoice portal is still down? Anyone know who to call", True),
+    # Found while writing the rules above, kept so that they stay fixed.
+    ("Help needed with the VPN config on Ubuntu", True),
+    ("SOS Excel : ma formule RECHERCHEV renvoie #N/A", True),
+    ("Je cherche un tuto pour configurer Docker sur Windows", True),
+    ("SSO issue: can't log into Grafana", True),
+    ("Problème d'impression : l'imprimante du 2e affiche 'offline'", True),
+    ("Your feedback on the RFC is welcome until Friday.", False),
+    ("We're looking for a new office in Lyon, more news soon.", False),
+    ("Bug triage: every Tuesday at 10, in the Everest room.", False),
+    ("Issue 42: add dark mode to the dashboard", False),
+    ("Build broken: fix incoming", False),
+    ("Help: type /community help for the list of commands", False),
+    ("Not sure if you saw it, but the all-hands moved to 3pm.", False),
+    ("Des retours sur la démo : très positifs, merci à tous.", False),
 ]
 
 
@@ -154,26 +283,73 @@ def test_case(text, expected):
     assert looks_like_question(text) is expected
 
 
-def test_precision_and_recall():
-    tp = fp = fn = 0
-    for text, expected in CASES:
+def scores(table) -> dict:
+    counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    for text, expected in table:
         got = looks_like_question(text)
-        tp += got and expected
-        fp += got and not expected
-        fn += expected and not got
+        counts[("t" if got == expected else "f") + ("p" if got else "n")] += 1
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    print(f"\nquestion detection: precision={precision:.3f} recall={recall:.3f} "
-          f"on {len(CASES)} sentences")
-    assert precision >= 0.95
-    assert recall >= 0.95
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "n": len(table), **counts}
 
 
-def test_table_is_balanced():
+def report(name: str, s: dict) -> str:
+    return (f"{name}: precision={s['precision']:.3f} recall={s['recall']:.3f} f1={s['f1']:.3f} "
+            f"on {s['n']} sentences (tp={s['tp']} fp={s['fp']} fn={s['fn']} tn={s['tn']})")
+
+
+def test_precision_and_recall_on_the_tuned_part():
+    # The rules were written against CASES: anything short of every sentence right is a regression.
+    s = scores(CASES)
+    print("\nquestion detection, " + report("tuned part", s))
+    assert (s["precision"], s["recall"]) == (1.0, 1.0)
+
+
+# The held-out part measured F1 0.295 (P 0.391, R 0.237) with the detector of before issue 9, and
+# F1 0.946 (P 0.972, R 0.921; 3 questions missed, 1 false alarm) the first time it was run after
+# the rules were written. The floor leaves room for a sentence or two, not for a regression.
+HELD_OUT_F1_FLOOR = 0.90
+HELD_OUT_DIGEST = "819ce61c7ef595f741f0b57aec19638af431983111cf18eda87cffff625b435f"
+
+
+def test_precision_and_recall_on_the_held_out_part():
+    # Sentences the rules were not written against (see tests/question_detection_heldout.py): a
+    # wrong one there is a finding, not a failing case; only the overall figure has a floor.
+    s = scores(HELD_OUT)
+    print("\nquestion detection, " + report("held-out part", s))
+    assert s["f1"] >= HELD_OUT_F1_FLOOR
+
+
+def test_the_held_out_part_is_the_one_committed_before_the_rules():
+    # Editing it silently would make its figure meaningless: change this digest only together with
+    # a note of why, and never to fit the rules (move such a sentence to CASES instead).
+    digest = hashlib.sha256(repr(HELD_OUT).encode("utf-8")).hexdigest()
+    assert digest == HELD_OUT_DIGEST
+
+
+@pytest.mark.parametrize("table", [CASES, HELD_OUT], ids=["tuned", "held-out"])
+def test_table_is_balanced(table):
     # Keeps the table honest: both classes well represented.
-    positives = sum(1 for _, expected in CASES if expected)
-    assert len(CASES) >= 70
-    assert 0.4 <= positives / len(CASES) <= 0.6
+    positives = sum(1 for _, expected in table if expected)
+    assert len(table) >= 70
+    assert 0.4 <= positives / len(table) <= 0.6
+
+
+def test_the_tuned_part_has_the_issue_9_sentences():
+    # At least 60 sentences written for issue 9 (asking with no question form, "?" asking nothing),
+    # at least half of them questions.
+    first = next(i for i, (text, _) in enumerate(CASES) if text.startswith("Souci : le proxy"))
+    new = CASES[first:]
+    assert len(new) >= 60 and sum(1 for _, expected in new if expected) >= len(new) / 2
+
+
+def test_quoted_spans_and_patterns_are_kept_in_the_summary():
+    assert question_summary("Has anyone read “Why We Sleep”? Worth it") == (
+        "Has anyone read “Why We Sleep”?")
+    assert question_summary("Pourquoi le pattern \\d+? ne matche rien dans Grafana ?") == (
+        "Pourquoi le pattern \\d+? ne matche rien dans Grafana ?")
 
 
 def test_summary_skips_greeting_and_markup():
@@ -203,3 +379,28 @@ def test_summary_of_statement_is_first_sentence():
 def test_summary_of_empty_message():
     assert question_summary("") == ""
     assert question_summary(":tada:") == ""
+
+
+# --- Through the running bot: Slack event in, expert asked (or nobody) -----------------------------
+
+def test_a_problem_title_with_no_question_mark_reaches_the_expert(group):
+    group.run("UALICE", "expertise add kubernetes, deployment")
+    ts = group.say("UDAN", "Blocker: the kubernetes deployment on staging won't start since the "
+                           "last merge")
+    assert group.core.questions.get("T1", "C1", ts)["summary"] == (
+        "Blocker: the kubernetes deployment on staging won't start since the last merge")
+    group.advance(minutes=30)
+    [ping] = group.slack.wait_for("chat.postMessage", where=lambda p: p.get("thread_ts") == ts)
+    assert ping["text"].startswith("<@UALICE> — could you help <@UDAN> with this question?")
+
+
+@pytest.mark.parametrize("text", [
+    "Our talk for DevFest got accepted: “Do you really need Kubernetes?”",
+    "Made the trailing slash optional in the route: /api/v1/users/? now matches both.",
+    "Quoi de mieux qu'un vendredi sans incident ?",
+])
+def test_a_question_mark_that_asks_nothing_is_not_tracked(group, text):
+    ts = group.say("UDAN", text)
+    group.advance(minutes=30)
+    assert group.core.questions.get("T1", "C1", ts) is None
+    assert [p for p in group.posts("C1") if p.get("thread_ts") == ts] == []

@@ -176,6 +176,7 @@ def test_the_daily_cap_spares_an_expert_who_was_asked_enough_today(routed):
 def test_ask_command_posts_the_question_and_tracks_it(routed):
     reply = routed.run("UDAN", "ask kubernetes rollback <!channel> help")
     assert reply == "Question posted. I'll bring in experts if nobody answers."
+    routed.settle()  # the post's delivery follow-up (tracking the question) runs after Slack answered
     [posted] = routed.posts("C1")
     assert posted["text"].startswith("<@UDAN> asks: kubernetes rollback") and "<!channel>" not in posted["text"]
     # Tracked once Slack has taken the post, just after the emulator records it (and the delivery

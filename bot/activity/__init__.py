@@ -16,6 +16,8 @@ Tables (weeks are ISO weeks; `<gweek>` is the week in the group's time zone):
   counts), `welcomed` (first replies to newcomers), `kudos` received, `threads` others replied to.
 - `kudos.<gweek>`: one note per (message, giver) that counted, so a removed reaction takes it back,
   and per giver and local day how many they gave (the daily cap).
+- `daily.<YYYY-MM>`: per group and local day, counters that make numbers over any span of days a
+  read of those days (`bot.activity.daily`, read by `bot.report.metrics`).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from ..groups import Group
 from ..periods import iso_week, local_day
 from ..ports import Directory, PlatformError
 from ..store import Store
+from .daily import DailyRecord
 
 ACTIVE_WEEKS = 4
 NEWCOMER_FOR = timedelta(days=14)  # a member's first two weeks: replying to them is welcoming them
@@ -73,6 +76,7 @@ class ActivityService:
         self.store = store
         self.clock = clock
         self.directory = directory
+        self.daily = DailyRecord(store, clock)
 
     # --- messages ------------------------------------------------------------------------------
     def message(self, group: Group, user_id: str, message_id: str, thread_id: str | None, kind: str, event_id: str) -> None:
@@ -120,7 +124,12 @@ class ActivityService:
         return None, ""
 
     def _touch(self, group: Group, user_id: str, now: datetime, event_id: str) -> None:
-        self.store.accumulate(LAST_ACTIVE, member_key(group.team_id, group.channel_id, user_id), latest={
+        key = member_key(group.team_id, group.channel_id, user_id)
+        before = self.store.get(LAST_ACTIVE, key)  # read before it moves: their first activity of the day?
+        self.daily.active(group, parse_iso(before["at"]) if before else None, now, event_id)
+        if before is None:
+            self.daily.membership_changed(group)  # someone seen here for the first time
+        self.store.accumulate(LAST_ACTIVE, key, latest={
             "team_id": group.team_id, "channel_id": group.channel_id, "user_id": user_id, "at": utc_iso(now)},
             once=f"{event_id}:active")
 
@@ -149,10 +158,12 @@ class ActivityService:
             self.store.accumulate(kudos_table(week), given_key, latest={"counted": True, "author": author,
                                                                        "day_key": daily_key}, once=f"{event_id}:kudos-note")
             self._credit(group, week, author, {"kudos": 1}, f"{event_id}:credit-kudos")
+            self.daily.kudos(group, 1, f"{event_id}:daily-kudos")
         elif not added and counted and counted.get("counted"):
             self.store.accumulate(kudos_table(week), counted["day_key"], add={"given": -1}, once=f"{event_id}:given")
             self.store.accumulate(kudos_table(week), given_key, latest={"counted": False}, once=f"{event_id}:kudos-note")
             self._credit(group, week, counted["author"], {"kudos": -1}, f"{event_id}:credit-kudos")
+            self.daily.kudos(group, -1, f"{event_id}:daily-kudos")
 
     def _is_bot(self, team_id: str, user_id: str) -> bool:
         try:

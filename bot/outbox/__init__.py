@@ -49,13 +49,14 @@ def sent_table(moment: datetime, key: str) -> str:
 def post_to_doc(post: Post) -> dict:
     return {"key": post.key, "team_id": post.team_id, "channel_id": post.channel_id, "user_id": post.user_id,
             "thread": post.thread, "group": post.group, "then": post.then, "then_args": post.then_args,
-            "message": post.message.to_dict()}
+            "replaces": post.replaces, "message": post.message.to_dict()}
 
 
 def post_from_doc(doc: dict) -> Post:
     return Post(key=doc["key"], team_id=doc["team_id"], message=Message.from_dict(doc["message"]),
                 channel_id=doc.get("channel_id"), user_id=doc.get("user_id"), thread=doc.get("thread"),
-                group=doc.get("group"), then=doc.get("then"), then_args=doc.get("then_args") or {})
+                group=doc.get("group"), then=doc.get("then"), then_args=doc.get("then_args") or {},
+                replaces=doc.get("replaces"))
 
 
 class Outbox:
@@ -106,6 +107,11 @@ class Outbox:
             if record:
                 return record
         return None
+
+    def is_queued(self, key: str) -> bool:
+        """Waiting for delivery (not delivered, not failed for good)."""
+        doc = self.store.get(QUEUE, key)
+        return bool(doc) and doc.get("status") == "pending"
 
     def waiting(self) -> list[dict]:
         return sorted(self.store.find(QUEUE, status="pending"), key=lambda d: d["queued_at"])

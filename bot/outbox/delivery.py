@@ -146,7 +146,7 @@ class DeliveryWorker:
                 self._docs.pop(doc["key"], None)
             return
         try:
-            ref = self.transport.deliver(post)
+            ref = self.transport.deliver(post, self._replacing(post)) if post.replaces else self.transport.deliver(post)
         except DeliveryError as error:
             self._failed(doc, post, error, now)
             return
@@ -157,6 +157,16 @@ class DeliveryWorker:
         self.outbox.record_sent(doc, ref)
         with self._lock:
             self._docs.pop(doc["key"], None)
+
+    def _replacing(self, post) -> str:
+        """The platform's id of the message an edit replaces. Not delivered yet: wait for it (the
+        same destination keeps its order, so this is brief). Failed or unknown: so does the edit."""
+        original = self.outbox.was_sent(post.replaces)
+        if original is not None:
+            return original["ref"]
+        if self.outbox.is_queued(post.replaces):
+            raise DeliveryError("original_not_delivered_yet", permanent=False, retry_after=1.0)
+        raise DeliveryError("original_not_delivered", permanent=True)
 
     def _failed(self, doc: dict, post, error: DeliveryError, now: datetime) -> None:
         queued_for = now - parse_iso(doc["queued_at"])

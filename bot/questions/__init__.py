@@ -75,6 +75,7 @@ class QuestionService:
         self.directory = directory
         self.messenger = messenger
         self.activity = activity
+        self.resolved_listeners: list = []  # told (group, question) once a question is resolved (bot.audience)
 
     # --- messages people post ----------------------------------------------------------------
     def on_message(self, group: Group, user_id: str, message_id: str, thread_id: str | None, text_: str) -> str:
@@ -101,9 +102,14 @@ class QuestionService:
             "next_step": "experts", "next_due_at": utc_iso(self._after_wait(group, now, group.config["first_wait"])),
             "steps": {}, "pinged": [], "declined": [], "replies": {},
         }
-        if self.get(group.team_id, group.channel_id, ts) is not None:
+        existing = self.get(group.team_id, group.channel_id, ts)
+        if existing is not None:
+            self._record(group, existing)  # a replayed event: the day's record holds it again
             return None
-        return doc if self.store.insert_if_absent(OPEN, doc["key"], doc) else None
+        if not self.store.insert_if_absent(OPEN, doc["key"], doc):
+            return None
+        self._record(group, doc)
+        return doc
 
     def ask_for(self, group: Group, asker: str, text_: str, invocation_id: str) -> None:
         """`/community ask`: post the question for them; it is tracked once delivered."""
@@ -154,7 +160,9 @@ class QuestionService:
                            nudge_due_at=utc_iso(now + timedelta(seconds=group.config["resolve_nudge"])))
                 outcome["result"] = "answered"
             return doc
-        self.store.update(OPEN, question_key(group.team_id, group.channel_id, thread_ts), apply)
+        doc = self.store.update(OPEN, question_key(group.team_id, group.channel_id, thread_ts), apply)
+        if doc is not None and user_id != doc["asker"]:
+            self._record(group, doc)
         return outcome
 
     def question_of_reply(self, team_id: str, channel_id: str, reply_ts: str) -> dict | None:
@@ -170,7 +178,10 @@ class QuestionService:
         key = question_key(group.team_id, group.channel_id, ts)
         doc = self.store.get(OPEN, key)
         if doc is None:
-            return "already" if self.get(group.team_id, group.channel_id, ts) else "unknown"
+            closed = self.get(group.team_id, group.channel_id, ts)
+            if closed is not None:
+                self._record(group, closed)  # a replayed resolution: its day's record holds it again
+            return "already" if closed else "unknown"
         if by_user != doc["asker"] and not self.groups.may_own(group, by_user):
             return "not_allowed"
         answerer = answerer or doc.get("first_replier")
@@ -180,6 +191,7 @@ class QuestionService:
         texts = doc.pop("reply_texts", {})  # replies are not archived: they only served to learn from the answer
         self.store.put(archive_table(parse_iso(doc["asked_at"])), key, doc)  # archive first: a crash leaves a duplicate, never a loss
         self.store.delete(OPEN, key)
+        self._record(group, doc)
         if answerer:
             self.experts.learn(group.team_id, answerer, doc["text"])
             answer = texts.get(answer_ts) if answer_ts in texts else \
@@ -187,6 +199,8 @@ class QuestionService:
             self.experts.heard(group.team_id, group.channel_id, answerer, answer, ANSWER, f"vocabulary-answer:{key}")  # ids are store-wide: not "answer:…" (activity)
             if self.activity is not None:
                 self.activity.answered(group, answerer, self.experts.topic_words(doc["text"]), key)
+        for listener in self.resolved_listeners:
+            listener(group, doc)
         return "resolved"
 
     def mark_answered(self, group: Group, ts: str, by_user: str, answerer: str | None = None, answer_ts: str | None = None) -> str:
@@ -214,6 +228,11 @@ class QuestionService:
         if self.resolve(group, question["ts"], user_id, answerer=answerer, answer_ts=answer_ts) == "resolved":
             self._post_in_thread(group, question["ts"], f"resolved:{group.key}:{question['ts']}",
                                  Message.of(t(group.locale, "question.marked_answered", user=Mention(user_id))))
+
+    def _record(self, group: Group, doc: dict) -> None:
+        """The question's state in the per-day record the numbers are read from (`bot.activity.daily`)."""
+        if self.activity is not None:
+            self.activity.daily.question(group, doc)
 
     # --- privacy ---------------------------------------------------------------------------
     def forget(self, team_id: str, user_id: str, channel_ids: list[str]) -> int:

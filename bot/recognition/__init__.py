@@ -81,6 +81,7 @@ class RecognitionService:
             return False
         self.messenger.send(Post(key=f"recognition:{group.key}:{week}", team_id=group.team_id, channel_id=group.channel_id,
                                  message=self.message(group, week, draft), group=group.key))
+        self.activity.daily.thanked(group, week, len(draft))  # for the report's "people thanked"
         return True
 
     # --- opting out ----------------------------------------------------------------------------

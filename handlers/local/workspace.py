@@ -589,7 +589,15 @@ class LocalWorkspace:
         def mention(match: re.Match) -> str:
             person = names[match.group(1).lower()]
             return f"<@{person['id']}|{person['name']}>" if command else f"<@{person['id']}>"
-        return pattern.sub(mention, text)
+        text = pattern.sub(mention, text)
+        return self._channel_links(text) if command else text
+
+    def _channel_links(self, text: str) -> str:
+        """`#name` of a channel becomes `<#C…|name>`, as a command with should_escape gets it."""
+        channels = {c["name"].lower(): c["id"] for c in self.world.slack.channels()}
+        return re.sub(r"(?<![\w#|<])#([a-z0-9_\-]+)",
+                      lambda m: f"<#{channels[m.group(1).lower()]}|{m.group(1).lower()}>" if m.group(1).lower() in channels
+                      else m.group(0), text)
 
     # ------------------------------------------------------------------------------- helpers
     def _person(self, user: str) -> dict:
@@ -675,6 +683,20 @@ class LocalWorkspace:
             self._modal(world, call.method, args, body)
         elif call.method == "conversations.join":
             self._changed({"type": "members", "channel": args.get("channel")})
+        elif call.method == "conversations.invite":
+            self._invited(str(args.get("channel") or ""), str(args.get("users") or ""))
+
+    def _invited(self, channel: str, users: str) -> None:
+        """The emulator added them (an approved join request): Slack's join message and
+        `member_joined_channel` follow, as on Slack, so the group's welcome does too. Delivered
+        before the bot's call returns: the event is journalled when the invitation is done."""
+        for user in filter(None, users.split(",")):
+            text = f"<@{user}> has joined the channel"
+            ts = self.world.slack.add_message(channel, user, text, subtype="channel_join")
+            self._deliver(message_event(channel, user, text, ts=ts, team=TEAM, subtype="channel_join"))
+            self._deliver(member_joined_event(channel, user, team=TEAM))
+            self._changed({"type": "members", "channel": channel})
+            self._changed({"type": "message", "channel": channel, "ts": ts})
 
     def _ephemeral(self, world: _World, user: str, channel: str, args: dict, thread_ts: str | None, command: str | None) -> None:
         blocks = decode_json_arg(args.get("blocks"))

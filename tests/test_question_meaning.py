@@ -43,6 +43,9 @@ def test_an_owner_alias_leads_a_question_to_the_topic_and_the_reason_says_so(gro
     assert ping["text"].endswith("<@UALICE>: you know about notes de frais (alias ndf)")
     assert group.run("UOWNER", 'experts unalias "notes de frais" ndf') == "ndf no longer bring questions to notes de frais here."
     assert group.run("UOWNER", "experts alias kubernetes") .startswith("Built-in aliases of kubernetes: kubectl, helm, pod")
+    audit = group.run("UOWNER", "audit")
+    assert "<@UOWNER> added topic aliases" in audit and "notes de frais: ndf, expenses" in audit
+    assert "<@UOWNER> removed topic aliases" in audit and "notes de frais: ndf" in audit
 
 
 def test_a_virement_reaches_the_accounting_expert_through_the_built_in_list_in_french(group):
@@ -95,3 +98,13 @@ def test_expertise_list_in_french_uses_a_decimal_comma(group):
     group.run("UOWNER", "locale fr")
     bob_talks_kubernetes(group)
     assert "kubectl 1,2" in group.run("UBOB", "expertise list")
+
+
+def test_the_app_home_shows_what_was_learned_and_its_button_forgets_it(group):
+    from tests.test_home import home_text, open_home, press
+    bob_talks_kubernetes(group)
+    view = open_home(group, "UBOB")
+    assert "• in <#C1>: kubectl, chart, deploy" in home_text(view)  # the vocabulary duty's words, heaviest first
+    after = press(group, "UBOB", view, "Forget what was learned")
+    assert "kubectl" not in home_text(after)
+    assert group.run("UBOB", "expertise list").endswith("\nI have learned nothing from what you write yet.")

@@ -105,6 +105,8 @@ MESSAGES = {
     "experts.aliases_removed": "{aliases} no longer bring questions to {topic} here.",
     "experts.aliases_none_removed": "None of these is an alias of {topic} here; `/community experts alias <topic>` lists a topic's aliases.",
     "experts.aliases_too_many": "This group already has aliases for {limit} topics; remove some with `/community experts unalias` first.",
+    "audit.questions.aliases_added": "added topic aliases",
+    "audit.questions.aliases_removed": "removed topic aliases",
     "home.title": "Community Steward",
     "home.none": "The bot knows of no managed group you are in yet. In a channel you created, `/community setup` makes it one.",
     "home.help": "Type `/community help` in a group to see what you can do there.",

@@ -105,6 +105,8 @@ MESSAGES = {
     "experts.aliases_removed": "{aliases} n'amènent plus de questions à {topic} ici.",
     "experts.aliases_none_removed": "Aucun de ces mots n'est un alias de {topic} ici ; `/community experts alias <sujet>` liste les alias d'un sujet.",
     "experts.aliases_too_many": "Ce groupe a déjà des alias pour {limit} sujets ; retirez-en d'abord avec `/community experts unalias`.",
+    "audit.questions.aliases_added": "a ajouté des alias de sujet",
+    "audit.questions.aliases_removed": "a retiré des alias de sujet",
     "home.title": "Community Steward",
     "home.none": "Le bot ne vous connaît encore dans aucun groupe géré. Dans un canal que vous avez créé, `/community setup` en fait un.",
     "home.help": "Tapez `/community help` dans un groupe pour voir ce que vous pouvez y faire.",

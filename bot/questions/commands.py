@@ -15,11 +15,18 @@ from .aliases import MAX_TOPICS
 from .experts import split_topics
 
 MAX_LISTED = 30
+AUDITED = {"questions.aliases_added": "audit.questions.aliases_added",  # owners' alias changes, in `/community audit`
+           "questions.aliases_removed": "audit.questions.aliases_removed"}
 LEARNED_SHOWN = 10  # words per group in `expertise list`
 
 
 def install(registry: CommandRegistry, core) -> None:
     questions, experts_service = core.questions, core.experts
+
+    def audit(group: Group, owner: str, action: str, topic: str, words: list[str]) -> None:
+        if core.audit is not None:  # built after the duties' commands: looked up when an owner acts
+            core.audit.describe(action, AUDITED[action])
+            core.audit.record(group.key, owner, action, detail=f"{topic}: {', '.join(words)}")
 
     def ask(call: Invocation, group: Group, rest: str) -> Reply:
         if not rest:
@@ -97,10 +104,13 @@ def install(registry: CommandRegistry, core) -> None:
             added = service.add(group.team_id, group.channel_id, topic, listed)
             if added is None:
                 return Reply(t(locale, "experts.aliases_too_many", limit=str(MAX_TOPICS)))
+            if added:
+                audit(group, call.user_id, "questions.aliases_added", topic, added)
             return Reply(t(locale, "experts.aliases_added", topic=topic, aliases=", ".join(added or listed)))
         removed = service.remove(group.team_id, group.channel_id, topic, listed)
         if not removed:
             return Reply(t(locale, "experts.aliases_none_removed", topic=topic))
+        audit(group, call.user_id, "questions.aliases_removed", topic, removed)
         return Reply(t(locale, "experts.aliases_removed", topic=topic, aliases=", ".join(removed)))
 
     def experts(call: Invocation, group: Group, rest: str) -> Reply:

@@ -67,6 +67,7 @@ class Core:
     content: object = None  # pinned messages and bookmarks: ages, labels, review (bot.content)
 
     # events
+    events: object = None  # events with RSVPs, reminders and a follow-up (bot.events)
 
     # report
     metrics: object = None  # a group's numbers and their trends (bot.report.metrics), for the dashboard too
@@ -157,6 +158,25 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.home.add_count("stale_content", core.content.stale_count)  # the App Home: content to review
 
     # events
+    from .events import TRACK_CARD, EventService
+    from .events import commands as event_commands
+    core.events = EventService(store, clock, groups, activity, directory, outbox, workspace, core.audit)
+    outbox.on_delivered(TRACK_CARD, core.events.track_card)
+    activity.on_reply(core.events.replied)
+    core.audit.describe("events.created", "audit.events.created")
+    core.audit.describe("events.edited", "audit.events.edited")
+    core.audit.describe("events.cancelled", "audit.events.cancelled")
+    event_commands.install(core.commands, core)
+    from .events import checklist as event_checklist
+    core.digest.add_section("events", lambda group, week: event_checklist.section(core.events, group, week), order=60)
+
+    def members_events(team_id: str, user_id: str | None = None) -> list:
+        """A member's Home lists the events of the groups they are in (or answered), never others'."""
+        def theirs(event) -> bool:
+            group = core.groups.get(event.team_id, event.channel_id)
+            return bool(event.mine) or (group is not None and (group.is_owner(user_id) or core.home.is_in(group, user_id)))
+        return [event for event in core.events.upcoming(team_id, user_id=user_id) if theirs(event)]
+    core.home.add_upcoming(members_events, directory)
 
     # report
     from .report import EXPORTED, ReportService

@@ -141,6 +141,8 @@ class Workspace(Protocol):
     def remove_bookmark(self, team_id: str, channel_id: str, bookmark_id: str) -> None: ...
 
     # events
+    def open_event_form(self, team_id: str, trigger_id: str, form) -> None:
+        """Show the person who acted (`trigger_id`) the form of an event (`bot.events.EventForm`)."""
 
     # report
     def upload_file(self, team_id: str, user_id: str, filename: str, content: str, *, title: str, comment: Text) -> str:

@@ -37,6 +37,7 @@ from . import moderation
 from . import content
 
 # events
+from . import events
 
 # report
 from . import report
@@ -114,6 +115,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         content,
 
         # events
+        events,
 
         # report
         report,

@@ -184,6 +184,9 @@ class SlackWorkspace:
             return None
 
     # events
+    def open_event_form(self, team_id: str, trigger_id: str, form) -> None:
+        from .events import event_modal  # the modal is built beside the duty's listeners
+        self._call("views_open", trigger_id=trigger_id, view=event_modal(form))
 
     # report
     def upload_file(self, team_id: str, user_id: str, filename: str, content: str, *, title: str, comment) -> str:

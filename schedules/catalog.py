@@ -21,6 +21,7 @@ from . import approval
 from . import content
 
 # events
+from . import events
 
 # report
 
@@ -51,6 +52,7 @@ def all_sweeps(core) -> list:
         *content.sweeps(core),
 
         # events
+        *events.sweeps(core),
 
         # report
 

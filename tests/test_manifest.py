@@ -27,6 +27,7 @@ METHOD_SCOPES = {
     "bookmarks.remove": {"bookmarks:write"}, "views.open": set(),
 
     # events
+    "views.open": set(),  # the event form
 
     # report
     "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
@@ -163,6 +164,13 @@ def exercise_more_features(ws):
     ws.click("content_remove", f"T1:C1:bookmark:{mark}", user="UOWNER", channel="DUOWNER")  # bookmarks.remove
 
     # events
+    from datetime import timedelta
+
+    from tests.test_events_slack import create as create_event
+    _, event, _ = create_event(ws, day=f"{ws.clock.now() + timedelta(days=2):%Y-%m-%d}")
+    ws.click("event_going", event, user="UALICE")
+    ws.click("event_edit", event, user="UOWNER")
+    ws.advance(days=6)  # reminders (DMs), the follow-up thread and the card held (chat.update)
 
     # report
     assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")

@@ -443,6 +443,9 @@ def test_the_report_over_slack_with_its_numbers_and_success_story(group):
         "*Success stories* (1 question solved with the group's help):",
         f"• “How do I roll back a kubernetes deployment?” (<{link}|open>) — answered by <@UALICE> in 2 h",
         "",
+        "*Events held:*",  # the events duty is assembled: none were planned in these weeks
+        "None in these weeks.",
+        "",
         "*Newcomers who became contributors* (1):",
         "• <@UDAN>, joined 2026-11-23: started 1 thread others joined",
         "",

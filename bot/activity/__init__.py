@@ -13,7 +13,8 @@ Tables (weeks are ISO weeks; `<gweek>` is the week in the group's time zone):
   newcomer, its replies and whether someone else replied. Kept by day, so a flush rewrites one
   day's notes, and looked up for `THREAD_DAYS` (a reply to an older thread is only activity).
 - `contributions.<gweek>`: per member, what helped this week: `answers` (with `topic:<word>`
-  counts), `welcomed` (first replies to newcomers), `kudos` received, `threads` others replied to.
+  counts), `welcomed` (first replies to newcomers), `kudos` received, `threads` others replied to,
+  `followups`: events whose follow-up thread they posted their updates in (`bot.events`).
 - `kudos.<gweek>`: one note per (message, giver) that counted, so a removed reaction takes it back,
   and per giver and local day how many they gave (the daily cap).
 - `daily.<YYYY-MM>`: per group and local day, counters that make numbers over any span of days a
@@ -37,7 +38,7 @@ THREAD_DAYS = 14
 MEMBERS = "members"  # joins and leaves, written by the welcome duty; read here for newcomers
 LAST_ACTIVE = "last_active"
 CHANNEL_ACTIVE = "channel_active"
-CONTRIBUTIONS = ("answers", "welcomed", "kudos", "threads")
+CONTRIBUTIONS = ("answers", "welcomed", "kudos", "threads", "followups")
 
 
 def member_key(team_id: str, channel_id: str, user_id: str) -> str:
@@ -68,6 +69,7 @@ class Contribution:
     welcomed: int = 0
     kudos: int = 0
     threads: int = 0
+    followups: int = 0
     topics: tuple[str, ...] = ()  # what their answers were about, most frequent first
 
 
@@ -77,6 +79,11 @@ class ActivityService:
         self.clock = clock
         self.directory = directory
         self.daily = DailyRecord(store, clock)
+        self.reply_listeners: list = []  # told of every thread reply: (group, user, thread id, event id)
+
+    def on_reply(self, listener) -> None:
+        """A duty that watches threads of its own (an event's follow-up) hears of each reply here."""
+        self.reply_listeners.append(listener)
 
     # --- messages ------------------------------------------------------------------------------
     def message(self, group: Group, user_id: str, message_id: str, thread_id: str | None, kind: str, event_id: str) -> None:
@@ -91,6 +98,8 @@ class ActivityService:
         self.store.accumulate(CHANNEL_ACTIVE, group.key, latest={"team_id": group.team_id, "channel_id": group.channel_id,
                                                                  "last_message_at": utc_iso(now)}, once=f"{event_id}:channel")
         if thread_id and thread_id != message_id:
+            for listener in self.reply_listeners:
+                listener(group, user_id, thread_id, event_id)
             self._reply(group, user_id, thread_id, now, event_id)
             return
         joined_at = (self.store.get(MEMBERS, key) or {}).get("joined_at")
@@ -178,6 +187,10 @@ class ActivityService:
         week = iso_week(self.clock.now(), group.config["timezone"])
         add = {"answers": 1, **{f"topic:{word}": 1 for word in dict.fromkeys(topics[:5])}}
         self._credit(group, week, answerer, add, f"answer:{question_key}")
+
+    def followed_up(self, group: Group, user_id: str, once: str) -> None:
+        """`user_id` posted their update in an event's follow-up thread (once per event)."""
+        self._credit(group, iso_week(self.clock.now(), group.config["timezone"]), user_id, {"followups": 1}, once)
 
     def _credit(self, group: Group, week: str, user_id: str, add: dict, once: str) -> None:
         self.store.accumulate(contributions_table(week), member_key(group.team_id, group.channel_id, user_id), add=add,

@@ -8,7 +8,8 @@ Everything a visitor does is what a Slack client and Slack would do together: th
 in the emulator (Slack keeps it) and delivered to the app as a signed Events API request; a
 `/community` command, a button or a message shortcut is a signed slash command or interactivity
 payload whose `response_url` and `trigger_id` the workspace remembers, so the ephemeral answer or the
-modal is shown to the member who acted and to nobody else. The bot is the same `Steward` as with
+modal is shown to the member who acted and to nobody else; a form submitted, a Home button or a
+pin is what Slack sends for it too (`view_submission`, `block_actions` with the view, `pin_added`). The bot is the same `Steward` as with
 Slack (same listeners, core, scheduler and TinyDB store), in HTTP mode on a loopback port of its own,
 with its data in its own folder.
 

@@ -134,18 +134,22 @@ def flag_to_owners(core, group, body: dict, context, respond, client) -> None:
 def _seal(metadata: dict, token: str | None) -> str:
     """The modal's metadata, signed with a key only the bot has (from its token): the submission
     brings it back, and what it says (who wrote what, where to answer) is believed only if signed."""
-    body = json.dumps(metadata, ensure_ascii=False)
-    return f"{_signature(body, token)}.{body}"
+    return json.dumps({**metadata, "sig": _signature(metadata, token)}, ensure_ascii=False)
 
 
 def _unseal(sealed: str, token: str | None) -> dict | None:
-    signature, _, body = sealed.partition(".")
-    if not body or not hmac.compare_digest(signature.encode(), _signature(body, token).encode()):
+    try:
+        metadata = json.loads(sealed)
+        signature = metadata.pop("sig")
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    return json.loads(body)
+    if not isinstance(signature, str) or not hmac.compare_digest(signature.encode(), _signature(metadata, token).encode()):
+        return None
+    return metadata
 
 
-def _signature(body: str, token: str | None) -> str:
+def _signature(metadata: dict, token: str | None) -> str:
+    body = json.dumps(metadata, ensure_ascii=False, sort_keys=True)
     return hmac.new(f"{FLAG_VIEW}:{token or ''}".encode(), body.encode(), hashlib.sha256).hexdigest()
 
 

@@ -64,6 +64,15 @@ def test_wall_times_that_do_not_exist_or_exist_twice():
         assert bad.value.reason == reason
 
 
+def test_a_date_beyond_the_calendar_is_a_bad_date_not_a_crash():
+    """Year 1 just after midnight in Tokyo is still year 0 in UTC, year 9999's last evening in New
+    York is year 10000 there: Python cannot hold either; the form says the date is wrong."""
+    for day, at, tz in (("0001-01-01", "00:30", "Asia/Tokyo"), ("9999-12-31", "23:30", "America/New_York")):
+        with pytest.raises(BadWallTime) as bad:
+            start_from_wall(day, at, tz)
+        assert bad.value.reason == "date"
+
+
 # --- the service on a real store ---------------------------------------------------------------
 class Directory:
     def person(self, team_id, user_id):

@@ -115,6 +115,16 @@ def test_the_command_opens_the_form_for_owners_only_and_bad_input_is_shown_in_it
     assert "Usage" in ws.run("UOWNER", "event frobnicate")
 
 
+def test_a_date_beyond_the_calendar_is_shown_in_the_form_not_dropped(ws):
+    """A forged (or far-scrolled) date picker: year 1 just after midnight in Tokyo is before year 1
+    in UTC. The owner sees it beside the date; before, the form closed and nothing was saved."""
+    ws.run("UOWNER", "config timezone Asia/Tokyo")
+    _, view = open_form(ws, "UOWNER")
+    answer = submit(ws, "UOWNER", form_values(day="0001-01-01", at="00:30"), view)
+    assert answer["response_action"] == "errors" and "Choose a date" in answer["errors"]["date"]
+    assert cards(ws) == []
+
+
 def test_an_events_life_from_post_to_nudge(ws):
     card, value, _ = create(ws, link="https://meetup.example/spring", description="Bring your questions <!channel>")
     text = card["text"]

@@ -222,6 +222,14 @@ def test_the_form_is_checked_field_by_field(world):
     assert "no longer exists" in check(good, event="V404")["title"]
 
 
+def test_a_title_or_place_of_invisible_characters_only_is_empty(world):
+    """Zero-width spaces and joiners, a byte-order mark, a direction override: nothing to read on
+    the card, so the field is required like an empty one."""
+    errors = world.events.check(world.group, "UOWNER", Draft("\u200b\u2060\ufeff", "2026-03-29", "10:00", " \u202e\u200d "))
+    assert set(errors) == {"title", "place"} and "Please fill this in." in "".join(map(str, errors["title"]))
+    assert world.events.check(world.group, "UOWNER", Draft("\u200bMeetup", "2026-03-29", "10:00", "Café")) == {}
+
+
 def test_a_resubmitted_form_creates_one_event(world):
     world.create(form="V7")
     assert world.events.save(world.group, "UOWNER", Draft("Meetup", "2026-03-29", "10:00", "Café"), form_id="V7") == "unchanged"

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -134,6 +135,12 @@ class Held:
         return self.follow_up_replies
 
 
+def _visible(value: str) -> str:
+    """The text without format characters (zero-width spaces and joiners, direction marks), which
+    show nothing: a title of only those would leave the card's title blank."""
+    return "".join(char for char in value if unicodedata.category(char) != "Cf").strip()
+
+
 def event_key(team_id: str, event_id: str) -> str:
     return f"{team_id}:{event_id}"
 
@@ -170,7 +177,7 @@ class EventService:
         for name, limit, required in (("title", MAX_TITLE, True), ("place", MAX_PLACE, True), ("link", MAX_LINK, False),
                                       ("description", MAX_DESCRIPTION, False)):
             value = getattr(draft, name).strip()
-            if required and not value:
+            if required and not _visible(value):
                 errors[name] = t(locale, "events.error.required")
             elif len(value) > limit:
                 errors[name] = t(locale, "events.error.too_long", length=str(len(value)), limit=str(limit))

@@ -34,7 +34,7 @@ def pages_of(view) -> tuple[int, int]:
     try:
         meta = json.loads((view or {}).get("private_metadata") or "{}")
         return max(int(meta.get("owned", 0)), 0), max(int(meta.get("member", 0)), 0)
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, OverflowError):  # OverflowError: int(Infinity)
         return 0, 0
 
 

@@ -443,3 +443,16 @@ def test_the_dashboard_of_a_seeded_group_over_slack(group):
     press(group, "UOWNER", view, "Report by DM")
     group.settle()
     assert any(post.get("text", "").startswith("*Report* for <#C1>") for post in group.posts())
+
+
+def test_a_home_whose_pages_were_tampered_with_is_still_published(group):
+    """The pages travel in the view's private_metadata; an odd value there (a number JSON cannot
+    make an int of) is read as the first page, never a press left without an answer."""
+    from handlers.home import pages_of
+    assert pages_of({"private_metadata": '{"owned": Infinity, "member": -Infinity}'}) == (0, 0)
+    assert pages_of({"private_metadata": '{"owned": 1e400, "member": NaN}'}) == (0, 0)
+    group.join("UALICE")
+    group.run("UALICE", "expertise add kubernetes")
+    view = open_home(group, "UALICE")
+    after = press(group, "UALICE", dict(view, private_metadata='{"owned": Infinity}'), "Remove kubernetes")
+    assert after is not None and texts(after)[1] == "Removed kubernetes from your topics."

@@ -514,6 +514,24 @@ def test_the_report_button_sends_the_report_by_direct_message(group):
     assert "managed group" in group.click("report_send", "T1:C9", user="UOWNER", channel="DUOWNER")
 
 
+def test_the_report_button_on_the_home_answers_on_the_home(group):
+    """An App Home press has no response_url: the answer (sent, or why not) is the Home published
+    again with it at the top, as for the Home's other buttons; a refusal was dropped silently."""
+    from tests.test_home import open_home, press, press_value, texts
+    seed_a_week(group)
+    after = press(group, "UOWNER", open_home(group, "UOWNER"), "Report by DM")
+    assert after is not None and texts(after)[1] == "The report is on its way to your direct messages."
+    group.settle()
+    assert [p for p in group.posts("UOWNER") if p["text"].startswith("*Report* for <#C1>")]
+    group.join("UALICE")
+    member_home = open_home(group, "UALICE")
+    refused = press_value(group, "UALICE", member_home, "report_send", "T1:C1")  # a forged press
+    assert refused is not None and texts(refused)[1] == "Only this group's owners can do that. The owners are <@UOWNER>."
+    gone = press_value(group, "UOWNER", member_home, "report_send", "T1:C404")  # a group that is no more
+    assert gone is not None and texts(gone)[1].startswith("This channel is not a managed group yet.")
+    assert not [p for p in group.posts("UALICE") if p["text"].startswith("*Report*")]
+
+
 # --- the emulator's files.uploadV2 -------------------------------------------------------------------
 def test_the_emulator_answers_the_three_steps_of_files_upload_v2():
     with SlackEmulator() as slack:

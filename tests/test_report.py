@@ -223,6 +223,21 @@ def test_the_dashboard_overview_the_last_seven_days_against_the_seven_before(wor
     assert overview.trend("kudos") == Trend(0, 2) and overview.trend("members").delta == 1
 
 
+def test_kudos_taken_back_on_a_later_day_leave_the_day_they_were_given(tmp_path):
+    """Kudos given on Thursday and taken back on Friday: the dashboard's last 7 days, from the
+    Friday on, showed −1 kudos (Friday's take-back without Thursday's kudos); it shows 0."""
+    w = World(tmp_path)
+    w.at(utc(2, 10)).joins("UA")
+    w.joins("UB")
+    w.at(utc(5, 12)).reacts("UA", "1.1", "UB", "raised_hands")  # Thursday 5 November
+    w.at(utc(6, 9)).reacts("UA", "1.1", "UB", "raised_hands", added=False)  # Friday 6
+    w.at(utc(12, 10))  # Thursday 12: the last 7 days are Friday 6 to Thursday 12
+    overview = w.metrics.overview(w.group, days=7)
+    assert (overview.current.kudos, overview.previous.kudos) == (0, 0)
+    assert [n.kudos for n in w.metrics.weeks(w.group, 1)] == [0]  # the week itself: given and taken back
+    w.store.close()
+
+
 def test_distinct_active_members_from_first_activities_and_gaps():
     # Member X active on days 1 and 3, Y on days 2 and 9 (first ever on day 2), Z on day 0 only.
     days = {date(2026, 1, 1): {"seen:400": 1}, date(2026, 1, 2): {"seen:400": 1}, date(2026, 1, 3): {"seen:400": 1},

@@ -128,6 +128,23 @@ def test_one_digest_a_day_in_working_hours_and_a_weekly_cap(world):
     assert len(this_week) == WEEKLY_CAP
 
 
+def test_a_message_shared_again_after_its_digest_went_out_is_not_sent_twice(world):
+    """A second owner highlights the message the next day, or the question is resolved again: the
+    follower had it in yesterday's digest, so nothing new is queued (it was sent a second time)."""
+    service, group, outbox, _ = world
+    service.follow("T1", "UFAR", "kubernetes")
+    item = Item("highlight", group, "1.1", "kubernetes tip one", "UASKER")
+    service.share(item)
+    assert service.send_due() == 1
+    service.clock.advance(days=1)  # Tuesday 10:00 in Paris
+    service.share(item)
+    service.question_resolved(group, {"ts": "1.1", "text": "kubernetes tip one", "asker": "UASKER"})
+    assert service.send_due() == 0
+    assert len([d for d in outbox.waiting() if d["user_id"] == "UFAR"]) == 1
+    service.clock.advance(days=8)  # a week on, the record of it is gone with the item
+    assert service.send_due() == 0 and service.store.find(ITEMS) == []
+
+
 def test_old_items_are_dropped_and_bots_get_nothing(world):
     service, group, outbox, _ = world
     service.follow("T1", "UFOLLOWBOT", "kubernetes")

@@ -21,7 +21,8 @@ Tables:
 - `topic_index`: per `team:<first stem of the topic>`, who follows which topic, so matching a text
   reads one small document per distinct word of the text, whatever the number of followers.
 - `audience_items`: per person and item (`team:user:channel:ts`), what waits for their digest;
-  inserted once, so a re-resolved question or a second highlight queues nothing new.
+  inserted once and kept, marked sent, until it is `ITEM_KEPT` old, so a re-resolved question or
+  a second highlight queues nothing new, also after the digest that carried it went out.
 Digest keys name the person and their local day (`audience:<team>:<user>:<day>`), so a restart
 or a retry sends nothing twice.
 """
@@ -171,6 +172,8 @@ class AudienceService:
             if now - parse_iso(doc["queued_at"]) > ITEM_KEPT:
                 self.store.delete(ITEMS, _item_key(doc))
                 continue
+            if doc.get("sent_at"):  # in a digest already; kept so that sharing it again adds nothing
+                continue
             waiting.setdefault((doc["team_id"], doc["user"]), []).append(doc)
         sent = 0
         for (team_id, user), items in sorted(waiting.items()):
@@ -197,8 +200,9 @@ class AudienceService:
         self.store.put(SENT, f"{team_id}:{user}", {"day": day, "week": week, "count": count})
         self.outbox.send(Post(key=f"audience:{team_id}:{user}:{day}", team_id=team_id, user_id=user,
                               message=digest_message(chosen, self.directory)))
+        sent_at = utc_iso(now)
         for doc in chosen:
-            self.store.delete(ITEMS, _item_key(doc))
+            self.store.update(ITEMS, _item_key(doc), lambda current: current and {**current, "sent_at": sent_at})
         return 1
 
 

@@ -98,7 +98,7 @@ def test_a_private_group_shares_nothing(world):
     service, group, outbox, channels = world
     channels.private.add("C1")
     service.follow("T1", "UFAR", "kubernetes")
-    assert service.share(Item("highlight", group, "1.1", "kubernetes tips", "UASKER")) == (0, [])
+    assert service.share(Item("highlight", group, "1.1", "kubernetes tips", "UASKER"))[:2] == (0, [])
     assert service.store.find(ITEMS) == []
 
 
@@ -196,3 +196,19 @@ def test_only_owners_highlight_and_the_owner_hears_how_far_it_went(group):
     assert highlight("UOWNER").startswith("Shared with 1 person outside the group who follows *onboarding checklist*")
     message["text"] = "Lunch is at noon"
     assert highlight("UOWNER").startswith("Nobody outside this group follows")
+
+
+def test_a_message_highlighted_twice_is_said_to_be_shared_already(group):
+    """The second press (another owner, or the same one unsure it worked) used to answer "Nobody
+    outside this group follows a topic this message is about", which is not true."""
+    group.run("UDAN", "follow onboarding checklist", channel="C2")
+    ts = group.say("UALICE", "The new onboarding checklist is pinned, have a look")
+    message = {"type": "message", "user": "UALICE", "ts": ts, "text": "The new onboarding checklist is pinned, have a look"}
+    answers = []
+    for _ in range(2):
+        before = len(group.slack.calls_to("response_url"))
+        group.sender.message_shortcut("highlight", user_id="UOWNER", channel_id="C1", message=message)
+        group.steward.wait_idle()
+        answers.append(group.slack.wait_for("response_url", count=before + 1)[before]["text"])
+    assert answers[0].startswith("Shared with 1 person outside the group")
+    assert answers[1] == "Already shared with the 1 person outside the group who follows *onboarding checklist*: nothing new was sent."

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group
@@ -59,6 +60,14 @@ class TopicError(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class Shared(NamedTuple):
+    """What sharing an item did: how many followers it was queued for and the topics they follow;
+    when none, `already` says how many had it already (queued or sent), and `topics` are theirs."""
+    count: int
+    topics: list
+    already: int = 0
 
 
 @dataclass(frozen=True)
@@ -130,18 +139,18 @@ class AudienceService:
         return found
 
     # --- sharing ------------------------------------------------------------------------------------
-    def share(self, item: Item) -> tuple[int, list[str]]:
-        """Queue the item for the followers it may go to: (how many, the topics that matched).
-        Raises PlatformError when the group's channel or members cannot be looked up."""
+    def share(self, item: Item) -> Shared:
+        """Queue the item for the followers it may go to (see `Shared`). Raises PlatformError when
+        the group's channel or members cannot be looked up."""
         group = item.group
         followers = self.followers_of(group.team_id, item.text)
         if not followers:
-            return 0, []
+            return Shared(0, [])
         if self.workspace.channel(group.team_id, group.channel_id).is_private:
-            return 0, []
+            return Shared(0, [])
         members = set(self.workspace.members(group.team_id, group.channel_id))
         now = utc_iso(self.clock.now())
-        queued, topics = 0, set()
+        queued, topics, already, their_earlier = 0, set(), 0, set()
         for user, their_topics in sorted(followers.items()):
             if user == item.author or user in item.seen_by or user in members:
                 continue
@@ -151,7 +160,10 @@ class AudienceService:
             if self.store.insert_if_absent(ITEMS, f"{group.team_id}:{user}:{group.channel_id}:{item.message_id}", doc):
                 queued += 1
                 topics.update(their_topics)
-        return queued, sorted(topics)
+            else:
+                already += 1
+                their_earlier.update(their_topics)
+        return Shared(queued, sorted(topics)) if queued else Shared(0, sorted(their_earlier), already)
 
     def question_resolved(self, group: Group, question: dict) -> None:
         """The questions duty's hook: a resolved question is shared with outside followers."""

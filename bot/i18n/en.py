@@ -659,5 +659,7 @@ MESSAGES = {
     "audience.highlighted.many": "Shared with {count} people outside the group who follow {topics}. They get it in their next daily digest.",
     "audience.highlighted.one": "Shared with {count} person outside the group who follows {topics}. They get it in their next daily digest.",
     "audience.highlight_nobody": "Nobody outside this group follows a topic this message is about, so it was not shared.",
+    "audience.highlight_already.one": "Already shared with the {count} person outside the group who follows {topics}: nothing new was sent.",
+    "audience.highlight_already.many": "Already shared with the {count} people outside the group who follow {topics}: nothing new was sent.",
     "audience.highlight_private": "This group is private: its messages are never shared outside it.",
 }

@@ -659,5 +659,7 @@ MESSAGES = {
     "audience.highlighted.many": "Partagé avec {count} personnes hors du groupe qui suivent {topics}. Elles le recevront dans leur prochain résumé quotidien.",
     "audience.highlighted.one": "Partagé avec {count} personne hors du groupe qui suit {topics}. Elle le recevra dans son prochain résumé quotidien.",
     "audience.highlight_nobody": "Personne hors de ce groupe ne suit un sujet dont parle ce message : il n'a pas été partagé.",
+    "audience.highlight_already.one": "Déjà partagé avec {count} personne hors du groupe qui suit {topics} : rien de nouveau n'a été envoyé.",
+    "audience.highlight_already.many": "Déjà partagé avec {count} personnes hors du groupe qui suivent {topics} : rien de nouveau n'a été envoyé.",
     "audience.highlight_private": "Ce groupe est privé : ses messages ne sont jamais partagés à l'extérieur.",
 }

@@ -22,7 +22,8 @@ class People:
     def person(self, team_id, user_id):
         if user_id not in self.zones:
             raise PlatformError("user_not_found")
-        return Person(user_id, timezone=self.zones[user_id], is_bot=user_id.endswith("BOT"))
+        return Person(user_id, timezone=self.zones[user_id], is_bot=user_id.endswith("BOT"),
+                      deleted=user_id in getattr(self, "deactivated", ()))
 
     def permalink(self, team_id, channel_id, message_id):
         return f"https://example.slack.com/archives/{channel_id}/p{message_id.replace('.', '')}"
@@ -152,6 +153,18 @@ def test_old_items_are_dropped_and_bots_get_nothing(world):
     service.share(Item("highlight", group, "1.1", "kubernetes tip", "UASKER"))
     service.clock.advance(days=8)
     assert service.send_due() == 0 and service.store.find(ITEMS) == []
+
+
+def test_bots_and_deactivated_followers_are_not_counted_as_reached(world):
+    """The owner is told how many people a highlight reaches: a bot or a deactivated account that
+    follows the topic never gets a digest, so it is not queued nor counted."""
+    service, group, outbox, _ = world
+    service.directory.zones["UGONE"] = "Europe/Paris"
+    service.directory.deactivated = {"UGONE"}
+    for user in ("UFAR", "UFOLLOWBOT", "UGONE"):
+        service.follow("T1", user, "kubernetes")
+    assert service.share(Item("highlight", group, "1.1", "kubernetes tips", "UASKER"))[:2] == (1, ["kubernetes"])
+    assert [doc["user"] for doc in service.store.find(ITEMS)] == ["UFAR"]
 
 
 # --- end to end, over the emulator ------------------------------------------------------------

@@ -9,7 +9,8 @@ group get it in a digest by direct message.
 Rules, each a decision:
 - Only from public groups: a private channel's content never goes to people outside it.
 - Never to the author (the asker; the author of a highlighted message), never to someone who
-  already took part in the thread (the answerer, the repliers), never to a member of the group.
+  already took part in the thread (the answerer, the repliers), never to a member of the group,
+  never to a bot or a deactivated account.
 - One digest a day at most per person, sent within their working hours (09:00-18:00, Monday to
   Friday, in their own time zone, since a follower has no group to take hours from), at most
   `WEEKLY_CAP` digests a week and `ITEMS_PER_DIGEST` items each; an item waits at most
@@ -152,7 +153,7 @@ class AudienceService:
         now = utc_iso(self.clock.now())
         queued, topics, already, their_earlier = 0, set(), 0, set()
         for user, their_topics in sorted(followers.items()):
-            if user == item.author or user in item.seen_by or user in members:
+            if user == item.author or user in item.seen_by or user in members or self._never_reached(group.team_id, user):
                 continue
             doc = {"user": user, "team_id": group.team_id, "channel_id": group.channel_id, "message_id": item.message_id,
                    "kind": item.kind, "topics": sorted(their_topics), "excerpt": _excerpt(item.text), "queued_at": now,
@@ -164,6 +165,15 @@ class AudienceService:
                 already += 1
                 their_earlier.update(their_topics)
         return Shared(queued, sorted(topics)) if queued else Shared(0, sorted(their_earlier), already)
+
+    def _never_reached(self, team_id: str, user: str) -> bool:
+        """A bot or a deactivated account gets no digest: not queued, so not counted as reached.
+        When the platform cannot say, the digest's sweep decides (it looks again)."""
+        try:
+            person = self.directory.person(team_id, user)
+        except PlatformError:
+            return False
+        return person.is_bot or person.deleted
 
     def question_resolved(self, group: Group, question: dict) -> None:
         """The questions duty's hook: a resolved question is shared with outside followers."""

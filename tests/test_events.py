@@ -404,6 +404,38 @@ def test_sweeps_repeated_or_interrupted_by_restarts_post_each_step_once(world):
     assert len([k for k in keys if k.startswith("event-dm:")]) == 3 + 3 + 2  # day, hour, nudges (nobody replied)
 
 
+def test_an_edit_while_the_sweep_runs_sends_no_reminder_of_the_old_place(world):
+    """The sweep goes through the live events one by one; an owner moves the second event while the
+    sweep works on the first. The second's day-before reminder must not say the old place after
+    the change notice said the new one (each event is read as it is when its turn comes)."""
+    first = world.create(title="Breakfast", at="09:00", form="V1")
+    second = world.create(title="Meetup", at="18:00", form="V2")
+    world.deliver_all()
+    for key in (first, second):
+        world.events.rsvp(world.group, key, "UALICE", "going")
+    world.deliver_all()
+    first_card = world.store.get(TABLE, first)["card"]["ref"]
+    directory, moved = world.events.directory, []
+
+    class EditingMeanwhile:  # the first event's link is looked up: the owner saves the second's form then
+        def permalink(self, team_id, channel_id, message_id):
+            if message_id == first_card and not moved:
+                moved.append(world.events.save(world.group, "UOWNER", Draft("Meetup", "2026-03-29", "18:00", "Le Perchoir"),
+                                               form_id="V3", event_id="V2"))
+            return directory.permalink(team_id, channel_id, message_id)
+
+        def person(self, team_id, user_id):
+            return directory.person(team_id, user_id)
+    world.events.directory = EditingMeanwhile()
+    world.clock.set(utc(2026, 3, 28, 17, 0, 30))  # 18:00 in Paris, the day before
+    world.events.sweep()
+    world.deliver_all()
+    assert moved == ["edited"]
+    told = [text for _, key, dest, text, _, _ in world.delivered if dest == "UALICE" and "Meetup" in text]
+    assert len(told) == 1 and "Le Perchoir" in told[0] and "Café Oberkampf" not in told[0]  # the change notice only
+    assert [text for _, key, _, text, _, _ in world.delivered if ":day:UALICE" in key and "Breakfast" in text]
+
+
 def test_a_card_version_lost_in_a_crash_is_repaired_by_the_sweep(world):
     key = life(world)
     # A crash between deciding the next version and queueing it: the event names a version the

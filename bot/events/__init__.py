@@ -422,8 +422,11 @@ class EventService:
     def sweep(self) -> int:
         """Every live event's due steps; how many posts were queued."""
         queued = 0
-        for doc in self.store.find(TABLE):
-            group = self.groups.get(doc["team_id"], doc["channel_id"])
+        for listed in self.store.find(TABLE):
+            # Read again when its turn comes: an owner may have changed it while the sweep worked on
+            # the events before it, and a reminder must not say what the change notice undid.
+            doc = self.store.get(TABLE, listed["key"])
+            group = doc and self.groups.get(doc["team_id"], doc["channel_id"])
             if group is None:
                 continue
             try:

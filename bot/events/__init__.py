@@ -215,21 +215,31 @@ class EventService:
                                                                             group.config["timezone"], event_id, draft))
         return "opened"
 
-    def save(self, group: Group, user_id: str, draft: Draft, *, form_id: str, event_id: str = "") -> str:
+    def save(self, group: Group, user_id: str, draft: Draft, *, form_id: str, event_id: str = "",
+             shown: Draft | None = None) -> str:
         """A submitted form: "created", "edited", "cancelled", "unchanged", or "refused" (`check`
-        found something: the platform showed it in the form already)."""
+        found something: the platform showed it in the form already). `shown`: what the edit form
+        showed when it was opened; a field left as shown is not changed (another owner may have
+        changed it since)."""
         if self.check(group, user_id, draft, event_id):
             return "refused"
         if not event_id:
             return self._create(group, user_id, draft, form_id)
         if draft.cancel:
             return self.cancel(group, user_id, event_id)
-        return self._edit(group, user_id, event_id, draft)
+        return self._edit(group, user_id, event_id, draft, shown)
 
-    def _fields(self, group: Group, draft: Draft) -> dict:
+    def _fields(self, group: Group, draft: Draft, shown: Draft | None = None) -> dict:
         start = start_from_wall(draft.date, draft.time, group.config["timezone"])
-        return {"title": draft.title.strip(), "place": draft.place.strip(), "link": draft.link.strip(),
-                "description": draft.description.strip(), "start": utc_iso(start)}
+        fields = {"title": draft.title.strip(), "place": draft.place.strip(), "link": draft.link.strip(),
+                  "description": draft.description.strip(), "start": utc_iso(start)}
+        if shown is None:
+            return fields
+        untouched = {name for name in ("title", "place", "link", "description")
+                     if getattr(draft, name).strip() == getattr(shown, name).strip()}
+        if (draft.date.strip(), draft.time.strip()) == (shown.date.strip(), shown.time.strip()):
+            untouched.add("start")
+        return {name: value for name, value in fields.items() if name not in untouched}
 
     def _create(self, group: Group, user_id: str, draft: Draft, form_id: str) -> str:
         """One event per form (the form's id is the event's): a resubmitted form creates nothing."""
@@ -248,8 +258,8 @@ class EventService:
         self._audit(group, user_id, "events.created", doc, f"{key}:created")
         return "created"
 
-    def _edit(self, group: Group, user_id: str, event_id: str, draft: Draft) -> str:
-        fields = self._fields(group, draft)
+    def _edit(self, group: Group, user_id: str, event_id: str, draft: Draft, shown: Draft | None = None) -> str:
+        fields = self._fields(group, draft, shown)
         outcome = {}
 
         def apply(doc):

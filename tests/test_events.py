@@ -459,6 +459,30 @@ def test_a_card_version_lost_in_a_crash_is_repaired_by_the_sweep(world):
     assert len(card_versions(world)) == before + 1
 
 
+def test_a_crash_after_an_answer_or_a_cancellation_is_saved_still_updates_the_card(world):
+    """The answer (or the cancellation) is saved, then the bot dies before the card's next version
+    is queued. Nothing else would ever show it (the card waits for the next change, which for a
+    cancelled event never comes): the sweep queues it."""
+    key = world.create()
+    world.deliver_all()
+    world.events._refresh_card = lambda key: None  # the bot dies right after saving
+    world.events.rsvp(world.group, key, "UALICE", "going")
+    world.restart()
+    world.clock.advance(minutes=1)
+    world.events.sweep()
+    world.deliver_all()
+    assert "Going (1): @UALICE" in card_versions(world)[-1][1]
+    world.events._refresh_card = lambda key: None
+    world.events._send_notices = lambda group, doc: 0
+    assert world.events.cancel(world.group, "UOWNER", "V1") == "cancelled"
+    world.restart()
+    world.clock.advance(minutes=1)
+    world.events.sweep()
+    world.deliver_all()
+    assert "Cancelled by @UOWNER" in card_versions(world)[-1][1]
+    assert [dest for _, k, dest, *_ in world.delivered if ":cancel:" in k] == ["UALICE"]  # told, once
+
+
 def test_the_card_is_mapped_to_its_event_once_delivered(world):
     key = world.create()
     assert world.store.find(CARDS) == []

@@ -400,7 +400,8 @@ class EventService:
         the card re-rendered; one that failed for good is given up too (the owners were told), and
         the next change tries again. The card itself is queued again (the outbox ignores it if it
         holds it, failed included) when the event is less than a day old: a crash right after the
-        event was saved. A card shown long ago is re-rendered (see KEEPALIVE)."""
+        event was saved. A change with no version waiting (a crash between saving it and queueing
+        the version) gets one. A card shown long ago is re-rendered (see KEEPALIVE)."""
         card = doc["card"]
         pending, now = card["pending"], self.clock.now()
         decided = parse_iso(card.get("pending_at") or doc["created_at"])
@@ -424,6 +425,8 @@ class EventService:
                 return current
             self.store.update(TABLE, doc["key"], give_up)
             self._refresh_card(doc["key"])
+        elif not pending and card["shown"] is not None and doc["rev"] > card["shown_rev"]:
+            self._refresh_card(doc["key"])  # a change saved, then a crash before its version was queued
         elif not pending and card["shown_at"] and self.clock.now() - parse_iso(card["shown_at"]) > KEEPALIVE:
             self.store.update(TABLE, doc["key"], lambda current: current and {**current, "rev": current["rev"] + 1})
             self._refresh_card(doc["key"])

@@ -146,6 +146,25 @@ def test_a_message_shared_again_after_its_digest_went_out_is_not_sent_twice(worl
     assert service.send_due() == 0 and service.store.find(ITEMS) == []
 
 
+def test_a_crash_while_a_digest_is_sent_loses_no_day(world):
+    """The bot dies as it hands today's digest to the outbox: the next tick sends it, today, once
+    (the day was recorded as done first, so the follower waited for tomorrow and lost one of the
+    week's three)."""
+    service, group, outbox, _ = world
+    service.follow("T1", "UFAR", "kubernetes")
+    service.share(Item("highlight", group, "1.1", "kubernetes tip one", "UASKER"))
+    send = service.outbox.send
+
+    def crash(post):
+        raise RuntimeError("the bot dies")
+    service.outbox.send = crash
+    with pytest.raises(RuntimeError):
+        service.send_due()
+    service.outbox.send = send
+    assert service.send_due() == 1 and list(digests(outbox)) == ["UFAR"]
+    assert service.send_due() == 0
+
+
 def test_old_items_are_dropped_and_bots_get_nothing(world):
     service, group, outbox, _ = world
     service.follow("T1", "UFOLLOWBOT", "kubernetes")

@@ -219,9 +219,11 @@ class AudienceService:
             return 0
         chosen = items[:ITEMS_PER_DIGEST]
         count = record.get("count", 0) + 1 if record.get("week") == week else 1
-        self.store.put(SENT, f"{team_id}:{user}", {"day": day, "week": week, "count": count})
+        # Queued first, then recorded: a crash between the two queues it again under the same key
+        # (the outbox ignores it), where the other order would lose the day.
         self.outbox.send(Post(key=f"audience:{team_id}:{user}:{day}", team_id=team_id, user_id=user,
                               message=digest_message(chosen, self.directory)))
+        self.store.put(SENT, f"{team_id}:{user}", {"day": day, "week": week, "count": count})
         sent_at = utc_iso(now)
         for doc in chosen:
             self.store.update(ITEMS, _item_key(doc), lambda current: current and {**current, "sent_at": sent_at})

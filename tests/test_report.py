@@ -502,6 +502,16 @@ def test_the_export_uploads_a_csv_to_the_owners_dm_through_files_upload_v2(group
     assert "<@UOWNER> exported the weekly numbers" in group.run("UOWNER", "audit")
 
 
+def test_an_export_of_one_week_says_one_week(group):
+    assert group.run("UOWNER", "export 1") == \
+        "Sent to your direct messages: `community-C1-2026-W47-to-2026-W47.csv` (1 week, one row a week)."
+    [completed] = group.slack.calls_to("files.completeUploadExternal")
+    assert completed["initial_comment"] == "The weekly numbers of <#C1>: 1 week, 2026-11-16 to 2026-11-22, one row a week."
+    assert group.run("UOWNER", "audit").splitlines()[-1].endswith("1 week")
+    group.run("UOWNER", "locale fr")
+    assert "(1 semaine, une ligne par semaine)" in group.run("UOWNER", "export 1")
+
+
 def test_bad_input_and_refusals_get_a_clear_answer(group):
     usage = "Give a whole number of weeks from 1 to 52 ({default} when left out): `/community {name} [weeks]`"
     for text in ("report abc", "report 0", "report 53", "report -1", "report 4 weeks", "report 2.5"):

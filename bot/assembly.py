@@ -102,6 +102,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
                 questions=questions,
                 home=HomeService(store, clock, groups, experts, lambda: core), commands=CommandRegistry(groups))
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
+    core.home.add_learned(experts.learned_about, questions.forget)  # the App Home: what was learned about a member
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
         duty.install(core.commands, core)
     # The weekly work: each duty's service and its subcommands.

@@ -149,6 +149,8 @@ def relabel(core, _group, body: dict, context, respond, client) -> None:
     if group is None or split_item_id(target[2]) is None:
         log.info("relabel from %s for an unknown group or item: ignored", user)
         return
+    if len(_submitted_label(body)) > MAX_LABEL:  # refused in the form, which is still open: nothing to do
+        return
     result = core.content.relabel(group, target[2], _submitted_label(body), user, click=str(view.get("id") or ""))
     core.outbox.send(Post(key=f"content-relabel:{group.key}:{view.get('id') or body.get('trigger_id')}", team_id=group.team_id,
                           user_id=user, message=Message.of(words.outcome(group, result, "label")), group=group.key))

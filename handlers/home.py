@@ -152,7 +152,9 @@ def check_settings_form(core, _group, body: dict, context, respond, client) -> N
 
 def save_settings_form(core, _group, body: dict, context, respond, client) -> None:
     group, user_id, team_id, values, pages = _submitted(core, body)
-    if group is None:
+    # Bolt runs the lazy part after every submission, also one the acknowledgement refused with
+    # errors beside the fields (the form is still open): then there is nothing to save or say.
+    if group is None or core.home.check_settings(group, values):
         return
     notice = core.home.save_settings(group, user_id, values, key=(body.get("view") or {}).get("id") or "")
     log.info("settings of %s saved from the Home by %s", group.key, user_id)

@@ -362,6 +362,9 @@ def test_settings_button_opens_the_form_and_saving_changes_the_group_in_the_audi
     refused = group.sender.view_submission("home_settings_form", values, user_id="UOWNER", private_metadata=modal["private_metadata"])
     assert refused.json()["response_action"] == "errors" and "first_wait" in refused.json()["errors"]
     assert group.core.groups.get("T1", "C1").config["first_wait"] == 1800
+    group.steward.wait_idle()
+    publishes = len(group.slack.calls_to("views.publish"))
+    assert publishes == 1  # the refused form is still open: the Home is not redrawn behind it
     values["first_wait"]["value"]["value"] = "1h"
     values["welcome_in"]["value"]["value"] = "dm"
     accepted = group.sender.view_submission("home_settings_form", values, user_id="UOWNER", private_metadata=modal["private_metadata"])

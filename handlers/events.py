@@ -80,6 +80,20 @@ def read_form(view: dict) -> tuple[str, str, Draft]:
     return str(meta.get("channel") or ""), str(meta.get("event") or ""), draft
 
 
+def shown_in(view: dict) -> Draft | None:
+    """What an edit form showed when it was opened (its fields' initial values, in the view Slack
+    sends back); None for a new event, or a view without its blocks."""
+    initial = {}
+    for block in view.get("blocks") or []:
+        element = block.get("element") if isinstance(block, dict) else None
+        if isinstance(element, dict):
+            value = element.get("initial_value") or element.get("initial_date") or element.get("initial_time") or ""
+            initial[block.get("block_id")] = value if isinstance(value, str) else ""
+    if not initial:
+        return None
+    return Draft(*(initial.get(name, "") for name in ("title", "date", "time", "place", "link", "description")))
+
+
 def _submitted(core, body: dict):
     team_id = (body.get("team") or {}).get("id") or (body.get("view") or {}).get("team_id") or ""
     channel_id, event_id, draft = read_form(body.get("view") or {})
@@ -103,7 +117,9 @@ def save_event_form(core, _group, body: dict, context, respond, client) -> None:
     group, event_id, draft = _submitted(core, body)
     if group is None:
         return
-    outcome = core.events.save(group, context["user_id"], draft, form_id=(body.get("view") or {}).get("id") or "", event_id=event_id)
+    view = body.get("view") or {}
+    outcome = core.events.save(group, context["user_id"], draft, form_id=view.get("id") or "", event_id=event_id,
+                               shown=shown_in(view) if event_id else None)
     log.info("event form in %s: %s", group.key, outcome)
 
 

@@ -34,7 +34,7 @@ def pages_of(view) -> tuple[int, int]:
     try:
         meta = json.loads((view or {}).get("private_metadata") or "{}")
         return max(int(meta.get("owned", 0)), 0), max(int(meta.get("member", 0)), 0)
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, OverflowError):  # OverflowError: int(Infinity)
         return 0, 0
 
 
@@ -122,10 +122,16 @@ def _submitted(core, body: dict):
     user_id = (body.get("user") or {}).get("id") or ""
     team_id = (body.get("team") or {}).get("id") or ""
     group = core.home.owned_group(team_id, str(meta.get("channel") or ""), user_id) if meta.get("team") == team_id else None
+    # What the form showed (each field's initial value, in the view Slack sends back): a field left
+    # as shown is no change, so a setting another owner changed since the form opened stays.
+    shown = {block.get("block_id"): (block.get("element") or {}).get("initial_value")
+             for block in view.get("blocks") or [] if isinstance(block, dict)}
     values = {}
     for key, inputs in ((view.get("state") or {}).get("values") or {}).items():
         entry = inputs.get(VALUE) if isinstance(inputs, dict) else None
         if isinstance(entry, dict) and isinstance(entry.get("value"), str):
+            if isinstance(shown.get(key), str) and entry["value"].strip() == shown[key].strip():
+                continue
             values[key] = entry["value"]
     return group, user_id, team_id, values, pages_of(view)
 

@@ -1,13 +1,14 @@
 """The report on Slack: `/community report` and `export` are subcommands (`bot.report.commands`);
 here, the button that sends the report by direct message (`SEND_REPORT`, for the App Home
 dashboard: an App Home button has no channel and no response_url, so the group is in the button's
-value, "team:channel", and the answer is the DM itself)."""
+value, "team:channel"; the DM is the report, and the Home is published again saying so, or why not)."""
 from __future__ import annotations
 
 from bot.i18n import t
 from bot.messages import people
 from bot.report import SEND_REPORT
 
+from .home import pages_of, publish
 from .mrkdwn import render
 
 
@@ -26,6 +27,8 @@ def send_report(core, _group, body: dict, context, respond, client) -> None:
         answer = t(group.locale, "report.sent")
     if context.get("response_url"):
         respond(text=render(answer), response_type="ephemeral", replace_original=False)
+    else:  # pressed on the App Home: the answer is the Home, published again with it at the top
+        publish(core, client, context.get("team_id") or "", context["user_id"], pages_of(body.get("view")), answer)
 
 
 def register(app, interactive) -> None:

@@ -64,6 +64,15 @@ def test_wall_times_that_do_not_exist_or_exist_twice():
         assert bad.value.reason == reason
 
 
+def test_a_date_beyond_the_calendar_is_a_bad_date_not_a_crash():
+    """Year 1 just after midnight in Tokyo is still year 0 in UTC, year 9999's last evening in New
+    York is year 10000 there: Python cannot hold either; the form says the date is wrong."""
+    for day, at, tz in (("0001-01-01", "00:30", "Asia/Tokyo"), ("9999-12-31", "23:30", "America/New_York")):
+        with pytest.raises(BadWallTime) as bad:
+            start_from_wall(day, at, tz)
+        assert bad.value.reason == "date"
+
+
 # --- the service on a real store ---------------------------------------------------------------
 class Directory:
     def person(self, team_id, user_id):
@@ -211,6 +220,14 @@ def test_the_form_is_checked_field_by_field(world):
     key = world.create()
     assert "owners" in check(good, user="UALICE", event=key.split(":")[1])["title"]  # a forged edit
     assert "no longer exists" in check(good, event="V404")["title"]
+
+
+def test_a_title_or_place_of_invisible_characters_only_is_empty(world):
+    """Zero-width spaces and joiners, a byte-order mark, a direction override: nothing to read on
+    the card, so the field is required like an empty one."""
+    errors = world.events.check(world.group, "UOWNER", Draft("\u200b\u2060\ufeff", "2026-03-29", "10:00", " \u202e\u200d "))
+    assert set(errors) == {"title", "place"} and "Please fill this in." in "".join(map(str, errors["title"]))
+    assert world.events.check(world.group, "UOWNER", Draft("\u200bMeetup", "2026-03-29", "10:00", "Café")) == {}
 
 
 def test_a_resubmitted_form_creates_one_event(world):
@@ -387,6 +404,38 @@ def test_sweeps_repeated_or_interrupted_by_restarts_post_each_step_once(world):
     assert len([k for k in keys if k.startswith("event-dm:")]) == 3 + 3 + 2  # day, hour, nudges (nobody replied)
 
 
+def test_an_edit_while_the_sweep_runs_sends_no_reminder_of_the_old_place(world):
+    """The sweep goes through the live events one by one; an owner moves the second event while the
+    sweep works on the first. The second's day-before reminder must not say the old place after
+    the change notice said the new one (each event is read as it is when its turn comes)."""
+    first = world.create(title="Breakfast", at="09:00", form="V1")
+    second = world.create(title="Meetup", at="18:00", form="V2")
+    world.deliver_all()
+    for key in (first, second):
+        world.events.rsvp(world.group, key, "UALICE", "going")
+    world.deliver_all()
+    first_card = world.store.get(TABLE, first)["card"]["ref"]
+    directory, moved = world.events.directory, []
+
+    class EditingMeanwhile:  # the first event's link is looked up: the owner saves the second's form then
+        def permalink(self, team_id, channel_id, message_id):
+            if message_id == first_card and not moved:
+                moved.append(world.events.save(world.group, "UOWNER", Draft("Meetup", "2026-03-29", "18:00", "Le Perchoir"),
+                                               form_id="V3", event_id="V2"))
+            return directory.permalink(team_id, channel_id, message_id)
+
+        def person(self, team_id, user_id):
+            return directory.person(team_id, user_id)
+    world.events.directory = EditingMeanwhile()
+    world.clock.set(utc(2026, 3, 28, 17, 0, 30))  # 18:00 in Paris, the day before
+    world.events.sweep()
+    world.deliver_all()
+    assert moved == ["edited"]
+    told = [text for _, key, dest, text, _, _ in world.delivered if dest == "UALICE" and "Meetup" in text]
+    assert len(told) == 1 and "Le Perchoir" in told[0] and "Café Oberkampf" not in told[0]  # the change notice only
+    assert [text for _, key, _, text, _, _ in world.delivered if ":day:UALICE" in key and "Breakfast" in text]
+
+
 def test_a_card_version_lost_in_a_crash_is_repaired_by_the_sweep(world):
     key = life(world)
     # A crash between deciding the next version and queueing it: the event names a version the
@@ -408,6 +457,30 @@ def test_a_card_version_lost_in_a_crash_is_repaired_by_the_sweep(world):
     world.events.sweep()
     world.deliver_all()
     assert len(card_versions(world)) == before + 1
+
+
+def test_a_crash_after_an_answer_or_a_cancellation_is_saved_still_updates_the_card(world):
+    """The answer (or the cancellation) is saved, then the bot dies before the card's next version
+    is queued. Nothing else would ever show it (the card waits for the next change, which for a
+    cancelled event never comes): the sweep queues it."""
+    key = world.create()
+    world.deliver_all()
+    world.events._refresh_card = lambda key: None  # the bot dies right after saving
+    world.events.rsvp(world.group, key, "UALICE", "going")
+    world.restart()
+    world.clock.advance(minutes=1)
+    world.events.sweep()
+    world.deliver_all()
+    assert "Going (1): @UALICE" in card_versions(world)[-1][1]
+    world.events._refresh_card = lambda key: None
+    world.events._send_notices = lambda group, doc: 0
+    assert world.events.cancel(world.group, "UOWNER", "V1") == "cancelled"
+    world.restart()
+    world.clock.advance(minutes=1)
+    world.events.sweep()
+    world.deliver_all()
+    assert "Cancelled by @UOWNER" in card_versions(world)[-1][1]
+    assert [dest for _, k, dest, *_ in world.delivered if ":cancel:" in k] == ["UALICE"]  # told, once
 
 
 def test_the_card_is_mapped_to_its_event_once_delivered(world):

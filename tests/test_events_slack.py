@@ -115,6 +115,16 @@ def test_the_command_opens_the_form_for_owners_only_and_bad_input_is_shown_in_it
     assert "Usage" in ws.run("UOWNER", "event frobnicate")
 
 
+def test_a_date_beyond_the_calendar_is_shown_in_the_form_not_dropped(ws):
+    """A forged (or far-scrolled) date picker: year 1 just after midnight in Tokyo is before year 1
+    in UTC. The owner sees it beside the date; before, the form closed and nothing was saved."""
+    ws.run("UOWNER", "config timezone Asia/Tokyo")
+    _, view = open_form(ws, "UOWNER")
+    answer = submit(ws, "UOWNER", form_values(day="0001-01-01", at="00:30"), view)
+    assert answer["response_action"] == "errors" and "Choose a date" in answer["errors"]["date"]
+    assert cards(ws) == []
+
+
 def test_an_events_life_from_post_to_nudge(ws):
     card, value, _ = create(ws, link="https://meetup.example/spring", description="Bring your questions <!channel>")
     text = card["text"]
@@ -227,6 +237,27 @@ def test_owners_edit_and_cancel_from_the_card_and_a_members_forged_edit_is_refus
     ws.settle()
     assert len(dms(ws)) == 4
     assert sorted(e.action for e in ws.core.audit.recent(ws.core.groups.all()[0].key, 5)) == ["events.cancelled", "events.created", "events.edited"]
+
+
+def test_an_owners_edit_keeps_what_a_co_owner_changed_since_the_form_was_opened(ws):
+    """Two owners open the Edit form; one moves the event to another place and saves; the other
+    then only fixes the title. The form sends every field back: the place it showed must not come
+    back, nor a second notice telling attendees the event moved back to it."""
+    ws.run("UOWNER", "owners add <@UADMIN|nia>")
+    card, value, _ = create(ws)
+    answer(ws, "UALICE", "event_going", value)
+    forms = []
+    for owner in ("UOWNER", "UADMIN"):
+        before = len(ws.slack.calls_to("views.open"))
+        assert ws.click("event_edit", value, user=owner) is None
+        forms.append(decode_json_args(ws.slack.calls_to("views.open")[before])["view"])
+    assert submit(ws, "UADMIN", form_values(place="Le Perchoir"), forms[1], view_id="VEDITA") == {}
+    assert submit(ws, "UOWNER", form_values(title="Spring meetup, 2nd edition"), forms[0], view_id="VEDITB") == {}
+    doc = ws.core.events.get("T1", value.split(":", 1)[1])
+    assert (doc["title"], doc["place"]) == ("Spring meetup, 2nd edition", "Le Perchoir")
+    [notice] = [c["text"] for c in ws.slack.calls_to("chat.postMessage") if c["channel"] == "UALICE"]  # one: the move
+    assert "Le Perchoir" in notice
+    assert "Le Perchoir" in updates(ws)[-1]["text"] and "2nd edition" in updates(ws)[-1]["text"]
 
 
 def test_thirty_answers_in_five_seconds_are_coalesced(ws, slack):

@@ -446,3 +446,35 @@ def test_the_dashboard_of_a_seeded_group_over_slack(group):
     press(group, "UOWNER", view, "Report by DM")
     group.settle()
     assert any(post.get("text", "").startswith("*Report* for <#C1>") for post in group.posts())
+
+
+def test_a_home_whose_pages_were_tampered_with_is_still_published(group):
+    """The pages travel in the view's private_metadata; an odd value there (a number JSON cannot
+    make an int of) is read as the first page, never a press left without an answer."""
+    from handlers.home import pages_of
+    assert pages_of({"private_metadata": '{"owned": Infinity, "member": -Infinity}'}) == (0, 0)
+    assert pages_of({"private_metadata": '{"owned": 1e400, "member": NaN}'}) == (0, 0)
+    group.join("UALICE")
+    group.run("UALICE", "expertise add kubernetes")
+    view = open_home(group, "UALICE")
+    after = press(group, "UALICE", dict(view, private_metadata='{"owned": Infinity}'), "Remove kubernetes")
+    assert after is not None and texts(after)[1] == "Removed kubernetes from your topics."
+
+
+def test_saving_the_settings_form_keeps_what_another_owner_changed_meanwhile(group):
+    """The form sends every field back. A field the owner did not touch, changed by a co-owner
+    (or `/community config`) since the form was opened, must not be set back to what it showed."""
+    press(group, "UOWNER", open_home(group, "UOWNER"), "Settings")
+    modal = as_dict(group.slack.calls_to("views.open")[-1]["view"])
+    shown = {block["block_id"]: block["element"]["initial_value"] for block in modal["blocks"] if block["type"] == "input"}
+    assert group.run("UOWNER", "config first_wait 1h") == "`first_wait` is now `1h`."  # meanwhile, from a channel
+    values = {key: {"value": {"type": "plain_text_input", "value": value}} for key, value in shown.items()}
+    values["welcome_in"]["value"]["value"] = "dm"
+    accepted = group.sender.view_submission("home_settings_form", values, user_id="UOWNER", blocks=modal["blocks"],
+                                            private_metadata=modal["private_metadata"])
+    assert accepted.status == 200 and not accepted.body
+    group.steward.wait_idle()
+    config = group.core.groups.get("T1", "C1").config
+    assert config["welcome_in"] == "dm" and config["first_wait"] == 3600
+    assert home_text(as_dict(group.slack.calls_to("views.publish")[-1]["view"])).splitlines()[1] == \
+        "Saved in <#C1>: welcome_in = dm."

@@ -223,6 +223,21 @@ def test_the_dashboard_overview_the_last_seven_days_against_the_seven_before(wor
     assert overview.trend("kudos") == Trend(0, 2) and overview.trend("members").delta == 1
 
 
+def test_kudos_taken_back_on_a_later_day_leave_the_day_they_were_given(tmp_path):
+    """Kudos given on Thursday and taken back on Friday: the dashboard's last 7 days, from the
+    Friday on, showed −1 kudos (Friday's take-back without Thursday's kudos); it shows 0."""
+    w = World(tmp_path)
+    w.at(utc(2, 10)).joins("UA")
+    w.joins("UB")
+    w.at(utc(5, 12)).reacts("UA", "1.1", "UB", "raised_hands")  # Thursday 5 November
+    w.at(utc(6, 9)).reacts("UA", "1.1", "UB", "raised_hands", added=False)  # Friday 6
+    w.at(utc(12, 10))  # Thursday 12: the last 7 days are Friday 6 to Thursday 12
+    overview = w.metrics.overview(w.group, days=7)
+    assert (overview.current.kudos, overview.previous.kudos) == (0, 0)
+    assert [n.kudos for n in w.metrics.weeks(w.group, 1)] == [0]  # the week itself: given and taken back
+    w.store.close()
+
+
 def test_distinct_active_members_from_first_activities_and_gaps():
     # Member X active on days 1 and 3, Y on days 2 and 9 (first ever on day 2), Z on day 0 only.
     days = {date(2026, 1, 1): {"seen:400": 1}, date(2026, 1, 2): {"seen:400": 1}, date(2026, 1, 3): {"seen:400": 1},
@@ -487,6 +502,16 @@ def test_the_export_uploads_a_csv_to_the_owners_dm_through_files_upload_v2(group
     assert "<@UOWNER> exported the weekly numbers" in group.run("UOWNER", "audit")
 
 
+def test_an_export_of_one_week_says_one_week(group):
+    assert group.run("UOWNER", "export 1") == \
+        "Sent to your direct messages: `community-C1-2026-W47-to-2026-W47.csv` (1 week, one row a week)."
+    [completed] = group.slack.calls_to("files.completeUploadExternal")
+    assert completed["initial_comment"] == "The weekly numbers of <#C1>: 1 week, 2026-11-16 to 2026-11-22, one row a week."
+    assert group.run("UOWNER", "audit").splitlines()[-1].endswith("1 week")
+    group.run("UOWNER", "locale fr")
+    assert "(1 semaine, une ligne par semaine)" in group.run("UOWNER", "export 1")
+
+
 def test_bad_input_and_refusals_get_a_clear_answer(group):
     usage = "Give a whole number of weeks from 1 to 52 ({default} when left out): `/community {name} [weeks]`"
     for text in ("report abc", "report 0", "report 53", "report -1", "report 4 weeks", "report 2.5"):
@@ -512,6 +537,24 @@ def test_the_report_button_sends_the_report_by_direct_message(group):
     assert "the 4 weeks from 2026-11-02 to 2026-11-29" in sent["text"] and "• Members: 3" in sent["text"]
     assert group.click("report_send", "T1:C1", user="UBOB", channel="DUBOB").startswith("Only this group's owners")
     assert "managed group" in group.click("report_send", "T1:C9", user="UOWNER", channel="DUOWNER")
+
+
+def test_the_report_button_on_the_home_answers_on_the_home(group):
+    """An App Home press has no response_url: the answer (sent, or why not) is the Home published
+    again with it at the top, as for the Home's other buttons; a refusal was dropped silently."""
+    from tests.test_home import open_home, press, press_value, texts
+    seed_a_week(group)
+    after = press(group, "UOWNER", open_home(group, "UOWNER"), "Report by DM")
+    assert after is not None and texts(after)[1] == "The report is on its way to your direct messages."
+    group.settle()
+    assert [p for p in group.posts("UOWNER") if p["text"].startswith("*Report* for <#C1>")]
+    group.join("UALICE")
+    member_home = open_home(group, "UALICE")
+    refused = press_value(group, "UALICE", member_home, "report_send", "T1:C1")  # a forged press
+    assert refused is not None and texts(refused)[1] == "Only this group's owners can do that. The owners are <@UOWNER>."
+    gone = press_value(group, "UOWNER", member_home, "report_send", "T1:C404")  # a group that is no more
+    assert gone is not None and texts(gone)[1].startswith("This channel is not a managed group yet.")
+    assert not [p for p in group.posts("UALICE") if p["text"].startswith("*Report*")]
 
 
 # --- the emulator's files.uploadV2 -------------------------------------------------------------------

@@ -23,7 +23,7 @@ Tables (weeks are ISO weeks; `<gweek>` is the week in the group's time zone):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group
@@ -172,7 +172,8 @@ class ActivityService:
             self.store.accumulate(kudos_table(week), counted["day_key"], add={"given": -1}, once=f"{event_id}:given")
             self.store.accumulate(kudos_table(week), given_key, latest={"counted": False}, once=f"{event_id}:kudos-note")
             self._credit(group, week, counted["author"], {"kudos": -1}, f"{event_id}:credit-kudos")
-            self.daily.kudos(group, -1, f"{event_id}:daily-kudos")
+            given_on = date.fromisoformat(counted["day_key"].rsplit(":", 1)[1])  # "<group>:<giver>:<local day>"
+            self.daily.kudos(group, -1, f"{event_id}:daily-kudos", day=given_on)
 
     def _is_bot(self, team_id: str, user_id: str) -> bool:
         try:

@@ -12,7 +12,7 @@ small document per local day (the group's time zone), in monthly tables `daily.Y
   active in the days [A, B) exactly once "for the first time", on their first active day d there,
   when their previous activity was before A: gap > d − A. So the distinct members active over any
   span of days is a sum over its days' documents, without a set of members (`distinct_active`).
-- `kudos`: the kudos counted that day (a removed reaction takes one back).
+- `kudos`: the kudos counted that day (a removed reaction takes it back from the day it was given).
 - `q:<ts>`: the state of each question asked that day (`QuestionState`: when it was asked, how long
   until a first answer by someone else and until its resolution, how many people helped). Set
   again whenever the question changes (and when an event about it is replayed), from the
@@ -118,8 +118,11 @@ class DailyRecord:
         if gap >= 1:  # not their first activity of the day otherwise
             self._bump(group, today, add={f"{SEEN}{gap}": 1}, once=f"{event_id}:day")
 
-    def kudos(self, group: Group, amount: int, once: str) -> None:
-        self._bump(group, local_day_of(self.clock.now(), group.config["timezone"]), add={"kudos": amount}, once=once)
+    def kudos(self, group: Group, amount: int, once: str, day: date | None = None) -> None:
+        """Kudos counted (1) or taken back (−1) on `day` (today by default): a take-back goes to
+        the day the kudos was given, so no span of days ever shows fewer than none."""
+        day = day or local_day_of(self.clock.now(), group.config["timezone"])
+        self._bump(group, day, add={"kudos": amount}, once=once)
 
     def question(self, group: Group, doc: dict) -> None:
         """A question was asked or changed: its day's document holds its state again."""

@@ -9,27 +9,10 @@ the card's buttons and see `/community event list`. Members do not propose event
 group's name that everyone is reminded of is the owners' call, and a proposal queue would be one
 more thing for owners to watch; a member asks an owner, as for any announcement.
 
-The card. Posted in the group through the outbox under `event-card:<event>`; every change (an
-answer, an edit, the cancellation, the event held) re-renders it as a new version
-`event-card:<event>:v<n>` that replaces the last delivered one (`Post.replaces` → chat.update).
-Bursts are coalesced: at most one version of a card waits in the outbox at a time. A change made
-while one waits only bumps the event's revision; when the waiting version is delivered (the
-`TRACK_CARD` follow-up) the next one is queued with the state as it is then. So 30 answers in 5 s
-make a handful of edits, at the channel's pace, and the last one shows all 30. The sweep repairs a
-version lost between the decision and the outbox (a crash), and re-renders a card untouched for
-`KEEPALIVE` so the version it replaces is always one the outbox still remembers (two months).
-
-The timeline (`timeline.py`: when each step falls due) is worked by one sweep over the live events
-(`sweep`), every tick, restart-safe and idempotent: each step is queued under its own outbox key
-(`event-reminder:<event>:<step>`…), then recorded done in the event (`done`), so a crash between
-the two re-queues a key the outbox already holds, which it ignores. Reminder steps name the start
-they are for (`day:<user>:<start>`): an edited time arms them again for the new time; the others
-(follow-up, nudges) are once per event. A cancelled event sends nothing more but the notices.
-Steps have a window: a day-before reminder more than six hours late, or after the last change of
-time or place (the change notice said it), or for someone who answered after its time, is skipped,
-and so is a nudge more than two days late; the one-hour reminder is sent only before the start.
-Slack's `chat.scheduleMessage` is not used: it would have to be deleted and scheduled again on
-every edit, answer and cancellation, and the sweep already runs.
+The card (`edits.py`: its coalesced edits in place; `card.py`: what it says) and the timeline
+(`timeline.py`: when each step falls due; `sweep.py`: one sweep over the live events that sends
+them, restart-safe and idempotent). Slack's `chat.scheduleMessage` is not used: it would have to be
+deleted and scheduled again on every edit, answer and cancellation, and the sweep already runs.
 
 Tables:
 - `events`: the live events (scheduled, or held until their last nudge is due), small; a finished
@@ -42,8 +25,8 @@ a person's first reply in it earns them the recognition credit `followups` (`bot
 """
 from __future__ import annotations
 
-import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,26 +34,19 @@ from ..activity import ActivityService
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group, GroupService
 from ..i18n import t
-from ..messages import Message, Text
+from ..messages import Text
 from ..outbox import Outbox
 from ..ports import Directory, PlatformError, Post
 from ..store import Store
 from . import card as render
 from .card import ANSWERS, GOING, MAYBE, attendees
-from .timeline import BadWallTime, day_before_at, follow_up_at, hour_before_at, nudge_at, retire_at, start_from_wall
+from .edits import CardEdits
+from .sweep import TimelineSweep
+from .tables import ARCHIVE, CARDS, FOLLOWUPS, TABLE, TRACK_CARD, event_key
+from .timeline import BadWallTime, start_from_wall
 
-log = logging.getLogger(__name__)
-TABLE = "events"
-ARCHIVE = "events_past"
-CARDS = "event_cards"
-FOLLOWUPS = "event_followups"
-TRACK_CARD = "events.track_card"
 MAX_TITLE, MAX_PLACE, MAX_LINK, MAX_DESCRIPTION = 150, 200, 500, 1500
 MAX_AHEAD = timedelta(days=365)
-KEEPALIVE = timedelta(days=20)
-REPAIR_AFTER = timedelta(minutes=1)  # a version decided this recently may be on its way into the outbox
-DAY_BEFORE_GRACE = timedelta(hours=6)
-NUDGE_GRACE = timedelta(days=2)
 _LINK = re.compile(r"^https?://[^\s/$.?#][^\s<>|]*$", re.IGNORECASE)
 
 
@@ -134,11 +110,16 @@ class Held:
         return self.follow_up_replies
 
 
-def event_key(team_id: str, event_id: str) -> str:
-    return f"{team_id}:{event_id}"
+def _visible(value: str) -> str:
+    """The text without format characters (zero-width spaces and joiners, direction marks), which
+    show nothing: a title of only those would leave the card's title blank."""
+    return "".join(char for char in value if unicodedata.category(char) != "Cf").strip()
 
 
-class EventService:
+class EventService(CardEdits, TimelineSweep):
+    """The form, the answers, participation and the reads; the card's edits (`CardEdits`) and the
+    timeline's sweep (`TimelineSweep`) are its other parts."""
+
     def __init__(self, store: Store, clock: Clock, groups: GroupService, activity: ActivityService, directory: Directory,
                  messenger: Outbox, workspace=None, audit=None):
         self.store = store
@@ -170,7 +151,7 @@ class EventService:
         for name, limit, required in (("title", MAX_TITLE, True), ("place", MAX_PLACE, True), ("link", MAX_LINK, False),
                                       ("description", MAX_DESCRIPTION, False)):
             value = getattr(draft, name).strip()
-            if required and not value:
+            if required and not _visible(value):
                 errors[name] = t(locale, "events.error.required")
             elif len(value) > limit:
                 errors[name] = t(locale, "events.error.too_long", length=str(len(value)), limit=str(limit))
@@ -208,21 +189,31 @@ class EventService:
                                                                             group.config["timezone"], event_id, draft))
         return "opened"
 
-    def save(self, group: Group, user_id: str, draft: Draft, *, form_id: str, event_id: str = "") -> str:
+    def save(self, group: Group, user_id: str, draft: Draft, *, form_id: str, event_id: str = "",
+             shown: Draft | None = None) -> str:
         """A submitted form: "created", "edited", "cancelled", "unchanged", or "refused" (`check`
-        found something: the platform showed it in the form already)."""
+        found something: the platform showed it in the form already). `shown`: what the edit form
+        showed when it was opened; a field left as shown is not changed (another owner may have
+        changed it since)."""
         if self.check(group, user_id, draft, event_id):
             return "refused"
         if not event_id:
             return self._create(group, user_id, draft, form_id)
         if draft.cancel:
             return self.cancel(group, user_id, event_id)
-        return self._edit(group, user_id, event_id, draft)
+        return self._edit(group, user_id, event_id, draft, shown)
 
-    def _fields(self, group: Group, draft: Draft) -> dict:
+    def _fields(self, group: Group, draft: Draft, shown: Draft | None = None) -> dict:
         start = start_from_wall(draft.date, draft.time, group.config["timezone"])
-        return {"title": draft.title.strip(), "place": draft.place.strip(), "link": draft.link.strip(),
-                "description": draft.description.strip(), "start": utc_iso(start)}
+        fields = {"title": draft.title.strip(), "place": draft.place.strip(), "link": draft.link.strip(),
+                  "description": draft.description.strip(), "start": utc_iso(start)}
+        if shown is None:
+            return fields
+        untouched = {name for name in ("title", "place", "link", "description")
+                     if getattr(draft, name).strip() == getattr(shown, name).strip()}
+        if (draft.date.strip(), draft.time.strip()) == (shown.date.strip(), shown.time.strip()):
+            untouched.add("start")
+        return {name: value for name, value in fields.items() if name not in untouched}
 
     def _create(self, group: Group, user_id: str, draft: Draft, form_id: str) -> str:
         """One event per form (the form's id is the event's): a resubmitted form creates nothing."""
@@ -241,8 +232,8 @@ class EventService:
         self._audit(group, user_id, "events.created", doc, f"{key}:created")
         return "created"
 
-    def _edit(self, group: Group, user_id: str, event_id: str, draft: Draft) -> str:
-        fields = self._fields(group, draft)
+    def _edit(self, group: Group, user_id: str, event_id: str, draft: Draft, shown: Draft | None = None) -> str:
+        fields = self._fields(group, draft, shown)
         outcome = {}
 
         def apply(doc):
@@ -328,196 +319,6 @@ class EventService:
         if outcome[0] == "saved":
             self._refresh_card(key)
         return outcome[0]
-
-    # --- the card: coalesced edits ---------------------------------------------------------------
-    def _refresh_card(self, key: str) -> None:
-        """Queue the next version of the card unless one is already waiting (see the module doc)."""
-        chosen = {}
-
-        def decide(doc):
-            card = doc and doc["card"]
-            if doc is None or card["pending"] or card["shown"] is None or doc["rev"] <= card["shown_rev"]:
-                return doc
-            card["versions"] += 1
-            card["pending"], card["pending_rev"] = f"{card['key']}:v{card['versions']}", doc["rev"]
-            card["pending_at"] = utc_iso(self.clock.now())
-            chosen["doc"] = doc
-            return doc
-        self.store.update(TABLE, key, decide)
-        doc = chosen.get("doc")
-        if doc is None:
-            return
-        group = self.groups.get(doc["team_id"], doc["channel_id"])
-        if group is None:
-            return
-        card = doc["card"]
-        self.messenger.send(Post(key=card["pending"], team_id=doc["team_id"], channel_id=doc["channel_id"],
-                                 message=render.card(doc, group.locale, group.config["timezone"]), group=group.key,
-                                 replaces=card["shown"], then=TRACK_CARD, then_args={"event": key, "rev": card["pending_rev"]}))
-
-    def track_card(self, post: Post, message_id: str) -> None:
-        """A version of the card was delivered: it is the one shown now; queue the next if the
-        event changed meanwhile. The first delivery also maps the card's message to the event."""
-        key, rev = post.then_args["event"], post.then_args["rev"]
-
-        def settle(doc):
-            if doc is None:
-                return None
-            card = doc["card"]
-            if card["pending"] == post.key:
-                card["pending"] = None
-            if rev > card["shown_rev"]:
-                card.update(shown=post.key, shown_rev=rev, shown_at=utc_iso(self.clock.now()))
-            if card["ref"] is None:
-                card["ref"] = message_id
-            return doc
-        doc = self.store.update(TABLE, key, settle)
-        if doc is None:
-            return
-        self.store.insert_if_absent(CARDS, f"{doc['team_id']}:{doc['channel_id']}:{doc['card']['ref']}",
-                                    {"event": key, "team_id": doc["team_id"], "channel_id": doc["channel_id"], "follow_up_at": None})
-        self._refresh_card(key)
-
-    def _repair_card(self, doc: dict) -> None:
-        """A waiting version the outbox does not hold (a crash before it was queued) is given up and
-        the card re-rendered; one that failed for good is given up too (the owners were told), and
-        the next change tries again. The card itself is queued again (the outbox ignores it if it
-        holds it, failed included) when the event is less than a day old: a crash right after the
-        event was saved. A card shown long ago is re-rendered (see KEEPALIVE)."""
-        card = doc["card"]
-        pending, now = card["pending"], self.clock.now()
-        decided = parse_iso(card.get("pending_at") or doc["created_at"])
-        if pending and now - decided >= REPAIR_AFTER and not self.messenger.is_queued(pending):
-            sent = self.messenger.was_sent(pending)
-            if sent is not None:  # delivered, and the follow-up was lost: settle it now
-                self.track_card(Post(key=pending, team_id=doc["team_id"], channel_id=doc["channel_id"], message=Message(),
-                                     then_args={"event": doc["key"], "rev": card["pending_rev"]}), sent["ref"])
-                return
-            if pending == card["key"]:
-                group = self.groups.get(doc["team_id"], doc["channel_id"])
-                if group is not None and now - parse_iso(doc["created_at"]) < timedelta(days=1):
-                    self.messenger.send(Post(key=pending, team_id=group.team_id, channel_id=group.channel_id,
-                                             message=render.card(doc, group.locale, group.config["timezone"]), group=group.key,
-                                             then=TRACK_CARD, then_args={"event": doc["key"], "rev": card["pending_rev"]}))
-                return
-
-            def give_up(current):
-                if current is not None and current["card"]["pending"] == pending:
-                    current["card"]["pending"] = None
-                return current
-            self.store.update(TABLE, doc["key"], give_up)
-            self._refresh_card(doc["key"])
-        elif not pending and card["shown_at"] and self.clock.now() - parse_iso(card["shown_at"]) > KEEPALIVE:
-            self.store.update(TABLE, doc["key"], lambda current: current and {**current, "rev": current["rev"] + 1})
-            self._refresh_card(doc["key"])
-
-    # --- the timeline ----------------------------------------------------------------------------
-    def sweep(self) -> int:
-        """Every live event's due steps; how many posts were queued."""
-        queued = 0
-        for doc in self.store.find(TABLE):
-            group = self.groups.get(doc["team_id"], doc["channel_id"])
-            if group is None:
-                continue
-            try:
-                queued += self._advance(group, doc)
-            except Exception:  # one broken event must not hold back the others
-                log.exception("event %s: a step failed; it is tried again at the next sweep", doc.get("key"))
-        return queued
-
-    def _advance(self, group: Group, doc: dict) -> int:
-        self._repair_card(doc)
-        queued = self._send_notices(group, doc)
-        if doc["status"] == "cancelled":
-            self._retire(doc)
-            return queued
-        now, start, tz = self.clock.now(), parse_iso(doc["start"]), group.config["timezone"]
-        changed_at, done, steps = parse_iso(doc["changed_at"]), doc["done"], {}
-        for user in attendees(doc, GOING, MAYBE):
-            answer = doc["rsvps"][user]
-            answered_at, user_tz = parse_iso(answer["at"]), answer.get("tz") or tz
-            day, hour = day_before_at(start, user_tz), hour_before_at(start)
-            step = f"day:{user}:{doc['start']}"
-            if step not in done and day <= now < min(day + DAY_BEFORE_GRACE, hour) and answered_at < day and changed_at < day:
-                steps[step] = self._dm(group, doc, step, user, render.reminder(doc, "day", group.locale, user_tz, tz, self._link(group, doc)))
-            step = f"hour:{user}:{doc['start']}"
-            if step not in done and hour <= now < start and answered_at < hour:
-                steps[step] = self._dm(group, doc, step, user, render.reminder(doc, "hour", group.locale, user_tz, tz, self._link(group, doc)))
-        follow_up = follow_up_at(start, tz)
-        if now >= follow_up and "followup" not in done and doc["card"]["ref"]:
-            steps["followup"] = self._post_follow_up(group, doc)
-        if "followup" in done or "followup" in steps:
-            for user in attendees(doc, GOING):
-                step = f"nudge:{user}"
-                due = nudge_at(follow_up, doc["rsvps"][user].get("tz") or tz)
-                if step in done or now < due:
-                    continue
-                steps[step] = (now < due + NUDGE_GRACE and not self.has_replied(doc["key"], user)
-                               and self._dm(group, doc, step, user, render.nudge(doc, group.locale, self._link(group, doc))))
-        if steps:
-            self._mark_done(doc["key"], steps)
-        if now >= retire_at(start, tz):
-            self._retire(doc)
-        return queued + sum(1 for sent in steps.values() if sent)
-
-    def _dm(self, group: Group, doc: dict, step: str, user: str, message) -> bool:
-        return self.messenger.send(Post(key=f"event-dm:{doc['key']}:{step}", team_id=group.team_id, user_id=user,
-                                        message=message, group=group.key))
-
-    def _post_follow_up(self, group: Group, doc: dict) -> bool:
-        """The thread under the card, and the card marked held (its buttons go)."""
-        ref = doc["card"]["ref"]
-        self.store.update(CARDS, f"{group.key}:{ref}", lambda card: card and {**card, "follow_up_at": utc_iso(self.clock.now())})
-        sent = self.messenger.send(Post(key=f"event-followup:{doc['key']}", team_id=group.team_id, channel_id=group.channel_id,
-                                        thread=ref, message=render.follow_up(doc, group.locale), group=group.key))
-
-        def held(current):
-            if current is not None and current["status"] == "scheduled":
-                current["status"], current["rev"] = "held", current["rev"] + 1
-            return current
-        self.store.update(TABLE, doc["key"], held)
-        self._refresh_card(doc["key"])
-        return sent
-
-    def _send_notices(self, group: Group, doc: dict) -> int:
-        """Notices (cancelled, changed) to each person concerned, once; recorded done."""
-        steps = {}
-        for notice in doc.get("notices", []):
-            for user in notice["users"]:
-                step = f"{notice['id']}:{user}"
-                if step not in doc["done"]:
-                    tz = doc["rsvps"].get(user, {}).get("tz") or group.config["timezone"]
-                    steps[step] = self._dm(group, doc, step, user, render.notice(
-                        doc, notice["kind"], group.locale, tz, group.config["timezone"], self._link(group, doc)))
-        if steps:
-            self._mark_done(doc["key"], steps)
-        return sum(1 for sent in steps.values() if sent)
-
-    def _mark_done(self, key: str, steps: dict) -> None:
-        at = utc_iso(self.clock.now())
-
-        def mark(doc):
-            if doc is not None:
-                doc["done"].update({step: at for step in steps})
-            return doc
-        self.store.update(TABLE, key, mark)
-
-    def _link(self, group: Group, doc: dict) -> Text:
-        permalink = None
-        if doc["card"]["ref"]:
-            try:
-                permalink = self.directory.permalink(group.team_id, group.channel_id, doc["card"]["ref"])
-            except PlatformError:
-                pass
-        return render.where_link(group.locale, group.channel_id, permalink)
-
-    def _retire(self, doc: dict) -> None:
-        """Out of the live table, into the year of its start (written first: a crash keeps both)."""
-        current = self.store.get(TABLE, doc["key"])
-        if current is None:
-            return
-        self.store.put(f"{ARCHIVE}.{current['start'][:4]}", current["key"], current)
-        self.store.delete(TABLE, current["key"])
 
     # --- participation ---------------------------------------------------------------------------
     def replied(self, group: Group, user_id: str, thread_id: str, event_id: str) -> bool:

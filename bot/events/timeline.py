@@ -60,7 +60,10 @@ def start_from_wall(day: str, at: str, tz: str) -> datetime:
     if not match:
         raise BadWallTime("time")
     wall = datetime.combine(local_day, time(int(match.group(1)), int(match.group(2))), zone(tz))  # fold=0: the first
-    instant = wall.astimezone(timezone.utc)
+    try:
+        instant = wall.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by the zone's offset
+        raise BadWallTime("date") from None
     if instant.astimezone(zone(tz)).replace(tzinfo=None) != wall.replace(tzinfo=None):
         raise BadWallTime("gap")  # skipped by the clocks going forward
     return instant

@@ -76,6 +76,11 @@ def parse_weeks(rest: str, default: int) -> int | None:
     return int(rest)
 
 
+def weeks_text(locale: str, weeks: int) -> str:
+    """"1 week", "12 weeks"."""
+    return tp(locale, "report.weeks.one") if weeks == 1 else tp(locale, "report.weeks.many", n=str(weeks))
+
+
 def safe_cell(value) -> str:
     """A CSV cell that no spreadsheet runs as a formula: one starting with = + - @ gets a quote first."""
     cell = "" if value is None else str(value)
@@ -282,11 +287,11 @@ class ReportService:
         period = self.period(group, weeks)
         first, last = (f"{y}-W{w:02d}" for y, w, _ in (period.start.isocalendar(), (period.end - timedelta(days=1)).isocalendar()))
         filename = f"community-{group.channel_id}-{first}-to-{last}.csv"
-        comment = t(group.locale, "report.export.comment", group=ChannelRef(group.channel_id), weeks=str(weeks),
-                    start=period.start.isoformat(), end=(period.end - timedelta(days=1)).isoformat())
+        comment = t(group.locale, "report.export.comment", group=ChannelRef(group.channel_id),
+                    weeks=weeks_text(group.locale, weeks), start=period.start.isoformat(), end=(period.end - timedelta(days=1)).isoformat())
         self.workspace.upload_file(group.team_id, user_id, filename, self.csv(group, weeks),
                                    title=tp(group.locale, "report.export.title", first=first, last=last), comment=comment)
-        self.audit.record(group.key, user_id, EXPORTED, detail=tp(group.locale, "report.export.detail", weeks=str(weeks)))
+        self.audit.record(group.key, user_id, EXPORTED, detail=tp(group.locale, "report.export.detail", weeks=weeks_text(group.locale, weeks)))
         return filename
 
 

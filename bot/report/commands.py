@@ -8,7 +8,7 @@ from ..groups import Group
 from ..i18n import t
 from ..messages import Code
 from ..ports import PlatformError
-from . import EXPORT_WEEKS, MAX_WEEKS, REPORT_WEEKS, NoWorkspace, parse_weeks
+from . import EXPORT_WEEKS, MAX_WEEKS, REPORT_WEEKS, NoWorkspace, parse_weeks, weeks_text
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def install(registry: CommandRegistry, core) -> None:
             return Reply(t(group.locale, "report.export.failed", error=Code(error.code)))
         except NoWorkspace:
             return Reply(t(group.locale, "report.export.unavailable"))
-        return Reply(t(group.locale, "report.export.sent", file=Code(filename), weeks=str(weeks)))
+        return Reply(t(group.locale, "report.export.sent", file=Code(filename), weeks=weeks_text(group.locale, weeks)))
 
     registry.add("report", Subcommand("/community report [weeks]", "owner", "help.owner.report", report))
     registry.add("export", Subcommand("/community export [weeks]", "owner", "help.owner.export", export))

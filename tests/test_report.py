@@ -403,7 +403,7 @@ def test_the_export_uploads_to_the_owner_and_is_audited(world):
 
 @pytest.mark.parametrize("given, expected", [
     ("", 4), ("1", 1), ("52", 52), (" 12 ", 12), ("0", None), ("53", None), ("-1", None), ("abc", None),
-    ("4 weeks", None), ("4.5", None), ("٣", None), ("9" * 400, None)])
+    ("4 weeks", None), ("4.5", None), ("٣", None), ("9" * 400, None), ("9" * 5000, None), ("052", None)])
 def test_weeks_are_a_whole_number_from_1_to_52(given, expected):
     assert parse_weeks(given, 4) == expected
 

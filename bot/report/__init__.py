@@ -71,7 +71,8 @@ def parse_weeks(rest: str, default: int) -> int | None:
     rest = rest.strip()
     if not rest:
         return default
-    if not rest.isascii() or not rest.isdigit() or not 1 <= int(rest) <= MAX_WEEKS:
+    # Two figures at most before int(): Python refuses to convert thousands of digits (a traceback).
+    if not rest.isascii() or not rest.isdigit() or len(rest) > 2 or not 1 <= int(rest) <= MAX_WEEKS:
         return None
     return int(rest)
 

@@ -228,6 +228,12 @@ def test_only_owners_highlight_and_the_owner_hears_how_far_it_went(group):
     assert highlight("UOWNER").startswith("Shared with 1 person outside the group who follows *onboarding checklist*")
     message["text"] = "Lunch is at noon"
     assert highlight("UOWNER").startswith("Nobody outside this group follows")
+    group.advance(hours=8)  # Monday 09:00 in Los Angeles: Dan's working day begins, his digest goes out
+    group.settle(ticks=10)
+    [digest] = [p for p in group.posts() if p["channel"] == "UDAN"]
+    assert "*onboarding checklist* — highlighted by the owners of <#C1>" in digest["text"]
+    assert "The new onboarding checklist is pinned, have a look" in digest["text"]
+    assert not [p for p in group.posts() if p["channel"] == "UALICE"]  # never the author
 
 
 def test_a_message_highlighted_twice_is_said_to_be_shared_already(group):

@@ -58,14 +58,20 @@ class Core:
     workspace: Workspace = None  # platform actions other than posting (invite, pins, files…)
     audit: object = None  # the owners' decisions (bot.audit)
     # approval
+    approval: object = None  # join requests and the owners' decisions on them (bot.approval)
 
     # moderation
+    moderation: object = None  # rules, reports and flags (bot.moderation)
 
     # content
+    content: object = None  # pinned messages and bookmarks: ages, labels, review (bot.content)
 
     # events
+    events: object = None  # events with RSVPs, reminders and a follow-up (bot.events)
 
     # report
+    metrics: object = None  # a group's numbers and their trends (bot.report.metrics), for the dashboard too
+    report: object = None  # the shareable report and the CSV export (bot.report)
 
     # audience
     audience: object = None
@@ -94,8 +100,9 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core = Core(settings=settings, store=store, clock=clock, directory=directory, outbox=outbox, groups=groups,
                 experts=experts, activity=activity, welcome=WelcomeService(store, clock, directory, outbox, experts, activity),
                 questions=questions,
-                home=HomeService(groups), commands=CommandRegistry(groups))
+                home=HomeService(store, clock, groups, experts, lambda: core), commands=CommandRegistry(groups))
     outbox.on_delivered(TRACK_ASKED, questions.track_asked)
+    core.home.add_learned(experts.learned_about, questions.forget)  # the App Home: what was learned about a member
     for duty in (group_commands, welcome_commands, question_commands, outbox_commands):
         duty.install(core.commands, core)
     # The weekly work: each duty's service and its subcommands.
@@ -124,14 +131,65 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.audit = AuditLog(store, clock)
     audit_commands.install(core.commands, core)
     # approval
+    from .approval import ApprovalService
+    from .approval import commands as approval_commands
+    core.approval = ApprovalService(store, clock, groups, directory, workspace, outbox, core.audit)
+    approval_commands.install(core.commands, core)
+    core.digest.add_section("join_requests", core.approval.digest_section, order=15)
+    core.home.add_count("join_requests", core.approval.pending_count, order=58)  # the App Home: join requests waiting
 
     # moderation
+    from .moderation import ModerationService
+    from .moderation import commands as moderation_commands
+    core.moderation = ModerationService(store, clock, groups, directory, outbox, core.audit)
+    moderation_commands.install(core.commands, core)
+    core.digest.add_section("moderation", core.moderation.digest_section, order=40)
+    core.home.add_count("flags", core.moderation.open_count)  # the App Home: open reports and flags
 
     # content
+    from .content import BOOKMARK_REMOVED, KEPT, LABELLED, SECTION_ORDER, UNPINNED, ContentService
+    from .content import commands as content_commands
+    core.content = ContentService(store, clock, groups, workspace, directory, core.audit)
+    for action, label in ((KEPT, "audit.content.kept"), (UNPINNED, "audit.content.unpinned"),
+                          (BOOKMARK_REMOVED, "audit.content.bookmark_removed"), (LABELLED, "audit.content.labelled")):
+        core.audit.describe(action, label)
+    core.digest.add_section("content", core.content.checklist_section, order=SECTION_ORDER)
+    content_commands.install(core.commands, core)
+    core.home.add_count("stale_content", core.content.stale_count)  # the App Home: content to review
 
     # events
+    from .events import TRACK_CARD, EventService
+    from .events import commands as event_commands
+    core.events = EventService(store, clock, groups, activity, directory, outbox, workspace, core.audit)
+    outbox.on_delivered(TRACK_CARD, core.events.track_card)
+    activity.on_reply(core.events.replied)
+    core.audit.describe("events.created", "audit.events.created")
+    core.audit.describe("events.edited", "audit.events.edited")
+    core.audit.describe("events.cancelled", "audit.events.cancelled")
+    event_commands.install(core.commands, core)
+    from .events import checklist as event_checklist
+    core.digest.add_section("events", lambda group, week: event_checklist.section(core.events, group, week), order=60)
+
+    def members_events(team_id: str, user_id: str | None = None) -> list:
+        """A member's Home lists the events of the groups they are in (or answered), never others'."""
+        def theirs(event) -> bool:
+            group = core.groups.get(event.team_id, event.channel_id)
+            return bool(event.mine) or (group is not None and (group.is_owner(user_id) or core.home.is_in(group, user_id)))
+        return [event for event in core.events.upcoming(team_id, user_id=user_id) if theirs(event)]
+    core.home.add_upcoming(members_events, directory)
 
     # report
+    from .report import EXPORTED, ReportService
+    from .report import commands as report_commands
+    from .report.metrics import MetricsService
+    core.metrics = MetricsService(store, clock)
+    core.report = ReportService(store, clock, core.metrics, core.recognition, directory, outbox, workspace, core.audit,
+                                events=lambda: getattr(core, "events", None))  # read when a report is made
+    core.audit.describe(EXPORTED, "audit.report.exported")
+    report_commands.install(core.commands, core)
+    from .report import SEND_REPORT
+    core.home.add_overview(core.metrics.overview)  # the App Home's figures, with their changes
+    core.home.add_owner_button("report", SEND_REPORT)
 
     # audience
     from .audience import AudienceService
@@ -139,4 +197,7 @@ def build_core(settings: Settings, store: Store, clock: Clock, directory: Direct
     core.audience = AudienceService(store, clock, directory, workspace, outbox)
     questions.resolved_listeners.append(core.audience.question_resolved)
     audience_commands.install(core.commands, core)
+    # home dashboard
+    from .home import SETTINGS_CHANGED
+    core.audit.describe(SETTINGS_CHANGED, "audit.dashboard.settings")
     return core

@@ -98,28 +98,40 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Actions:
+    """A row of buttons about the paragraph above it (a checklist item's Keep / Unpin / Relabel)."""
+    buttons: tuple = ()  # tuple[Button, ...]
+
+
+@dataclass(frozen=True)
 class Message:
     paragraphs: tuple = ()  # tuple[Text, ...]: the body
     notes: tuple = ()  # tuple[Text, ...]: secondary lines (shown smaller where the platform can)
-    buttons: tuple = field(default=())  # tuple[Button, ...]
+    buttons: tuple = field(default=())  # tuple[Button, ...]: the message's own, at its end
+    rows: tuple = field(default=())  # tuple[tuple[int, Actions], ...]: buttons under paragraph n
 
     @classmethod
-    def of(cls, *paragraphs: Text, notes: Iterable[Text] = (), buttons: Iterable[Button] = ()) -> "Message":
-        return cls(tuple(paragraphs), tuple(notes), tuple(buttons))
+    def of(cls, *paragraphs: Text, notes: Iterable[Text] = (), buttons: Iterable[Button] = (),
+           rows: Iterable[tuple] = ()) -> "Message":
+        return cls(tuple(paragraphs), tuple(notes), tuple(buttons), tuple(rows))
 
     def plain(self) -> str:
         return "\n".join(plain(p) for p in self.paragraphs + self.notes)
 
     def to_dict(self) -> dict:
-        return {"paragraphs": [_text_to_list(p) for p in self.paragraphs],
+        data = {"paragraphs": [_text_to_list(p) for p in self.paragraphs],
                 "notes": [_text_to_list(p) for p in self.notes],
                 "buttons": [b.__dict__.copy() for b in self.buttons]}
+        if self.rows:
+            data["rows"] = [[index, [b.__dict__.copy() for b in row.buttons]] for index, row in self.rows]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Message":
         return cls(tuple(_text_from_list(p) for p in data.get("paragraphs", [])),
                    tuple(_text_from_list(p) for p in data.get("notes", [])),
-                   tuple(Button(**b) for b in data.get("buttons", [])))
+                   tuple(Button(**b) for b in data.get("buttons", [])),
+                   tuple((index, Actions(tuple(Button(**b) for b in row))) for index, row in data.get("rows", [])))
 
 
 _KINDS = {"mention": Mention, "channel": ChannelRef, "strong": Strong, "code": Code, "link": Link}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .messages import Message
+from .messages import Message, Text
 
 
 @dataclass(frozen=True)
@@ -120,14 +120,34 @@ class Workspace(Protocol):
     def members(self, team_id: str, channel_id: str) -> list[str]: ...
 
     # approval
+    def invite(self, team_id: str, channel_id: str, user_id: str) -> None:
+        """Add a person to a channel (the bot must be in it). `PlatformError` codes include
+        `already_in_channel`, `not_in_channel`, `user_is_restricted` (a guest), `cant_invite`."""
 
     # moderation
 
     # content
+    # Pinned messages and bookmarks (bot.content): `pinned` lists the channel's message pins and
+    # `bookmarked` its bookmarks, as `bot.content.items.Listed` values (no pagination: a channel
+    # holds at most 100 of each); `unpin` and `remove_bookmark` act at an owner's click. The list
+    # calls are rate-limited by the platform: it says how many a minute it takes, per workspace,
+    # and the daily reconciliation paces itself under that (`bot.content.pacing`).
+    pin_lists_per_minute: int
+    bookmark_lists_per_minute: int
+
+    def pinned(self, team_id: str, channel_id: str) -> list["Listed"]: ...
+    def bookmarked(self, team_id: str, channel_id: str) -> list["Listed"]: ...
+    def unpin(self, team_id: str, channel_id: str, message_id: str) -> None: ...
+    def remove_bookmark(self, team_id: str, channel_id: str, bookmark_id: str) -> None: ...
 
     # events
+    def open_event_form(self, team_id: str, trigger_id: str, form) -> None:
+        """Show the person who acted (`trigger_id`) the form of an event (`bot.events.EventForm`)."""
 
     # report
+    def upload_file(self, team_id: str, user_id: str, filename: str, content: str, *, title: str, comment: Text) -> str:
+        """Share a text file (`content`, UTF-8) in `user_id`'s direct messages with the bot, introduced
+        by `comment`; the platform's id of the file."""
 
     # audience
 

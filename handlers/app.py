@@ -28,19 +28,24 @@ from bot.settings import Settings
 from . import commands, digest, home, questions, recognition, reminders
 # Each duty of the owner toolkit imports its module here:
 # approval
+from . import approval
 
 # moderation
+from . import moderation
 
 # content
+from . import content
 
 # events
+from . import events
 
 # report
+from . import report
 
 # audience
 from . import audience
 
-from .inbox import ROUTES, accept_event
+from .inbox import accept_event, subscribed_types
 from .mrkdwn import render
 
 log = logging.getLogger(__name__)
@@ -87,7 +92,7 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
     def interactive(listener, needs_group: bool = True) -> dict:
         return {"ack": _ack_now, "lazy": [_on_interactive_lane(core, listener, needs_group)]}
 
-    for event_type in ROUTES:
+    for event_type in subscribed_types():
         app.event(event_type)(journal_into(inbox))
     duties = (
         commands,
@@ -101,14 +106,19 @@ def register_listeners(app, core: Core, inbox: Inbox) -> None:
         digest,
         # prompts
         # approval
+        approval,
 
         # moderation
+        moderation,
 
         # content
+        content,
 
         # events
+        events,
 
         # report
+        report,
 
         # audience
         audience,

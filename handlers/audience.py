@@ -24,10 +24,13 @@ def highlight(core, group, body: dict, context, respond, client) -> None:
     if core.workspace.channel(group.team_id, group.channel_id).is_private:
         return answer("audience.highlight_private")
     author = message.get("user") if isinstance(message.get("user"), str) else ""
-    count, topics = core.audience.share(Item("highlight", group, message["ts"], text, author))
+    count, topics, already = core.audience.share(Item("highlight", group, message["ts"], text, author))
+    topics_text = join(Strong(topic) for topic in topics)
+    if not count and already:  # highlighted before (or resolved): those followers have it
+        key = "audience.highlight_already.one" if already == 1 else "audience.highlight_already.many"
+        return answer(key, count=str(already), topics=topics_text)
     if not count:
         return answer("audience.highlight_nobody")
-    topics_text = join(Strong(topic) for topic in topics)
     if count == 1:
         return answer("audience.highlighted.one", count="1", topics=topics_text)
     answer("audience.highlighted.many", count=str(count), topics=topics_text)

@@ -16,6 +16,11 @@ They only feed buffered activity records (counters, last activity, kudos, thread
 stay in the documented counter window: a crash can lose up to `COUNTER_FLUSH_SECONDS` of them, and
 never counts one twice (counters are bumped once per event id, see `bot.store`). Skipping the sync
 for them keeps the acknowledgement of the most common event as cheap as a bare Bolt app's.
+Moderation (`handlers.moderation`) journals too: messages that may match a rule (decided by an
+in-memory filter of every rule's anchor words, no store read, a few µs), edits whose old or new
+text may match, and deletions: they open or close owners' reports, which must not be lost.
+Message subtypes with a route of their own (`message_changed`, `message_deleted`) are keyed
+"message/<subtype>" (`route_of`); Bolt hears them through the `message` listener.
 Not queued at all: `app_home_opened` (it only reads) and interactive requests (commands, buttons,
 shortcuts: the person sees the answer, or its absence, at once; they run on their own lane).
 """
@@ -34,8 +39,10 @@ from .acks import after_ack
 # approval
 
 # moderation
+from . import moderation
 
 # content
+from . import content
 
 # events
 
@@ -64,8 +71,9 @@ class Route:
 
 
 ROUTES: dict[str, Route] = {
-    "message": Route(questions.is_person_message, lambda e: e["channel"], questions.may_change_a_question,
-                     (questions.message_posted, prompts.message_posted)),
+    "message": Route(questions.is_person_message, lambda e: e["channel"],
+                     moderation.either(questions.may_change_a_question, moderation.may_match),
+                     (questions.message_posted, prompts.message_posted, moderation.message_posted)),
     "reaction_added": Route(activity.is_message_reaction, lambda e: e["item"]["channel"], questions.may_resolve,
                             (activity.reaction_added, questions.reaction_added)),
     "reaction_removed": Route(activity.is_message_reaction, lambda e: e["item"]["channel"], never, (activity.reaction_removed,)),
@@ -75,8 +83,15 @@ ROUTES: dict[str, Route] = {
     # approval
 
     # moderation
+    # A message subtype with a route of its own is keyed "message/<subtype>" (see `route_of`).
+    "message/message_changed": Route(moderation.is_edit, lambda e: e["channel"], moderation.edit_may_matter,
+                                     (moderation.message_changed,)),
+    "message/message_deleted": Route(moderation.is_deletion, lambda e: e["channel"], always, (moderation.message_deleted,)),
 
     # content
+    # Pins change what the owners' checklist asks about: journalled (they are rare).
+    "pin_added": Route(content.is_pin_event, content.pin_channel, always, (content.pin_added,)),
+    "pin_removed": Route(content.is_pin_event, content.pin_channel, always, (content.pin_removed,)),
 
     # events
 
@@ -90,7 +105,7 @@ ROUTES: dict[str, Route] = {
 def accept_event(body: dict, context, inbox) -> None:
     """Inline, before the ack: journal the event or ignore it."""
     event = body.get("event")
-    route = ROUTES.get(event.get("type")) if isinstance(event, dict) and isinstance(event.get("type"), str) else None
+    route = route_of(event) if isinstance(event, dict) and isinstance(event.get("type"), str) else None
     try:
         if route is None or not route.usable(event):
             return
@@ -110,5 +125,21 @@ def apply_event(core, entry: Entry) -> None:
     group = core.groups.get(team_id, entry.lane)
     if group is None:
         return  # not a managed group: nothing to do
-    for applier in ROUTES[event["type"]].appliers:
+    for applier in route_of(event).appliers:
         applier(core, group, event, entry.event_id)
+
+
+def route_of(event: dict) -> Route | None:
+    """The route of an event: its subtype's when it has one of its own ("message/message_changed"),
+    else its type's. Bolt hears every subtype through its type's listener (`subscribed_types`)."""
+    subtype = event.get("subtype")
+    if isinstance(subtype, str):
+        route = ROUTES.get(f"{event['type']}/{subtype}")
+        if route is not None:
+            return route
+    return ROUTES.get(event["type"])
+
+
+def subscribed_types() -> list[str]:
+    """The event types to listen to: each route's type, subtypes' routes included once."""
+    return list(dict.fromkeys(name.partition("/")[0] for name in ROUTES))

@@ -38,8 +38,8 @@ def render(value: Text) -> str:
             out.append(f"*{escape(part.text)}*")
         elif isinstance(part, Code):
             out.append(f"`{escape(part.text).replace('`', 'ˋ')}`" if part.text else "")
-        elif isinstance(part, Link):
-            out.append(f"<{escape(part.url)}|{escape(part.label).replace('|', '¦')}>")
+        elif isinstance(part, Link):  # Slack ends the address at the first `|`: one inside it is written %7C
+            out.append(f"<{escape(part.url).replace('|', '%7C')}|{escape(part.label).replace('|', '¦')}>")
     return defuse(("".join(out)))
 
 
@@ -79,3 +79,8 @@ def to_plain(mrkdwn: str, *, name_mentions: bool = True) -> tuple[str, tuple[str
     value = _OTHER_TOKEN.sub(" ", value)
     value = _EMOJI_CODE.sub(lambda m: _MEANINGFUL_EMOJI.get(m.group(0), " "), value)
     return html.unescape(value), tuple(dict.fromkeys(mentions))
+
+
+def channels_in(mrkdwn: str) -> tuple[str, ...]:
+    """Ids of the channels Slack text mentions (`<#C123|name>`, `<#C123>`), in order, once each."""
+    return tuple(dict.fromkeys(match.group(1) for match in _CHANNEL.finditer(mrkdwn or "")))

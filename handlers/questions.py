@@ -77,7 +77,8 @@ def mark_as_answer(core, group, body: dict, context, respond, client) -> None:
     if not isinstance(thread_ts, str) or thread_ts == message.get("ts"):
         respond(text=render(t(group.locale, "answer.not_a_reply")), response_type="ephemeral")
         return
-    outcome = core.questions.mark_answered(group, thread_ts, context["user_id"], answerer=message.get("user"))
+    answer_ts = message.get("ts") if isinstance(message.get("ts"), str) else None
+    outcome = core.questions.mark_answered(group, thread_ts, context["user_id"], answerer=message.get("user"), answer_ts=answer_ts)
     if outcome != "resolved":
         key = {"not_allowed": "question.only_asker_or_owner", "unknown": "answer.not_a_reply"}.get(outcome, "question.already_closed")
         respond(text=render(t(group.locale, key)), response_type="ephemeral")

@@ -131,14 +131,78 @@ class SlackWorkspace:
                 return members
 
     # approval
+    def invite(self, team_id: str, channel_id: str, user_id: str) -> None:
+        self._call("conversations_invite", channel=channel_id, users=user_id)
 
     # moderation
 
     # content
+    # Slack's rate tiers for the list calls (docs.slack.dev/reference/methods/pins.list: Tier 2,
+    # "20+ per minute"; bookmarks.list: Tier 3, "50+ per minute"), per app and workspace.
+    pin_lists_per_minute = 20
+    bookmark_lists_per_minute = 50
+
+    def pinned(self, team_id: str, channel_id: str) -> list:
+        """pins.list: the channel's message pins (file pins, from before files were shared as
+        messages, cannot be unpinned by the API any more and are left out). Titles are the
+        messages' text as plain words."""
+        from bot.content.items import PIN, Listed
+        from .mrkdwn import to_plain
+        found = []
+        for entry in self._call("pins_list", channel=channel_id).get("items") or []:
+            message = entry.get("message") if isinstance(entry, dict) and entry.get("type") == "message" else None
+            if not isinstance(message, dict) or not isinstance(message.get("ts"), str):
+                continue
+            found.append(Listed(PIN, message["ts"], to_plain(str(message.get("text") or ""))[0],
+                                str(message.get("permalink") or ""), self._moment(entry.get("created")),
+                                str(entry.get("created_by") or "")))
+        return found
+
+    def bookmarked(self, team_id: str, channel_id: str) -> list:
+        """bookmarks.list: the channel's bookmarks (links, and messages or files bookmarked)."""
+        from bot.content.items import BOOKMARK, Listed
+        found = []
+        for entry in self._call("bookmarks_list", channel_id=channel_id).get("bookmarks") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                found.append(Listed(BOOKMARK, entry["id"], str(entry.get("title") or ""), str(entry.get("link") or ""),
+                                    self._moment(entry.get("date_created")), str(entry.get("last_updated_by_user_id") or "")))
+        return found
+
+    def unpin(self, team_id: str, channel_id: str, message_id: str) -> None:
+        self._call("pins_remove", channel=channel_id, timestamp=message_id)
+
+    def remove_bookmark(self, team_id: str, channel_id: str, bookmark_id: str) -> None:
+        self._call("bookmarks_remove", channel_id=channel_id, bookmark_id=bookmark_id)
+
+    @staticmethod
+    def _moment(seconds):
+        """Slack's epoch seconds as a UTC time; None when absent or not a number."""
+        from datetime import datetime, timezone
+        try:
+            return datetime.fromtimestamp(float(seconds), timezone.utc) if seconds else None
+        except (TypeError, ValueError, OverflowError, OSError):
+            return None
 
     # events
+    def open_event_form(self, team_id: str, trigger_id: str, form) -> None:
+        from .events import event_modal  # the modal is built beside the duty's listeners
+        self._call("views_open", trigger_id=trigger_id, view=event_modal(form))
 
     # report
+    def upload_file(self, team_id: str, user_id: str, filename: str, content: str, *, title: str, comment) -> str:
+        """files.uploadV2 (slack_sdk's `files_upload_v2`: files.getUploadURLExternal, the bytes to the
+        URL it gives, files.completeUploadExternal) into the DM, whose id conversations.open gives:
+        completeUploadExternal takes a conversation, not a user."""
+        from slack_sdk.errors import SlackRequestError
+
+        from .mrkdwn import render
+        channel = self._call("conversations_open", users=user_id)["channel"]["id"]
+        try:
+            uploaded = self._call("files_upload_v2", channel=channel, filename=filename, content=content, title=title,
+                                  initial_comment=render(comment))
+        except SlackRequestError as error:  # the upload URL refused the bytes
+            raise PlatformError("upload_failed") from error
+        return uploaded["file"]["id"]
 
     # audience
 

@@ -13,17 +13,22 @@ from . import digest
 # prompts
 from . import prompts
 # approval
+from . import approval
 
 # moderation
 
 # content
+from . import content
 
 # events
+from . import events
 
 # report
 
 # audience
 from . import audience
+# home dashboard
+from . import home
 
 
 def all_sweeps(core) -> list:
@@ -39,15 +44,20 @@ def all_sweeps(core) -> list:
         # prompts
         *prompts.sweeps(core),
         # approval
+        *approval.sweeps(core),
 
         # moderation
 
         # content
+        *content.sweeps(core),
 
         # events
+        *events.sweeps(core),
 
         # report
 
         # audience
         *audience.sweeps(core),
+        # home dashboard
+        *home.sweeps(core),
     ]

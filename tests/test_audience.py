@@ -22,7 +22,8 @@ class People:
     def person(self, team_id, user_id):
         if user_id not in self.zones:
             raise PlatformError("user_not_found")
-        return Person(user_id, timezone=self.zones[user_id], is_bot=user_id.endswith("BOT"))
+        return Person(user_id, timezone=self.zones[user_id], is_bot=user_id.endswith("BOT"),
+                      deleted=user_id in getattr(self, "deactivated", ()))
 
     def permalink(self, team_id, channel_id, message_id):
         return f"https://example.slack.com/archives/{channel_id}/p{message_id.replace('.', '')}"
@@ -98,7 +99,7 @@ def test_a_private_group_shares_nothing(world):
     service, group, outbox, channels = world
     channels.private.add("C1")
     service.follow("T1", "UFAR", "kubernetes")
-    assert service.share(Item("highlight", group, "1.1", "kubernetes tips", "UASKER")) == (0, [])
+    assert service.share(Item("highlight", group, "1.1", "kubernetes tips", "UASKER"))[:2] == (0, [])
     assert service.store.find(ITEMS) == []
 
 
@@ -128,6 +129,42 @@ def test_one_digest_a_day_in_working_hours_and_a_weekly_cap(world):
     assert len(this_week) == WEEKLY_CAP
 
 
+def test_a_message_shared_again_after_its_digest_went_out_is_not_sent_twice(world):
+    """A second owner highlights the message the next day, or the question is resolved again: the
+    follower had it in yesterday's digest, so nothing new is queued (it was sent a second time)."""
+    service, group, outbox, _ = world
+    service.follow("T1", "UFAR", "kubernetes")
+    item = Item("highlight", group, "1.1", "kubernetes tip one", "UASKER")
+    service.share(item)
+    assert service.send_due() == 1
+    service.clock.advance(days=1)  # Tuesday 10:00 in Paris
+    service.share(item)
+    service.question_resolved(group, {"ts": "1.1", "text": "kubernetes tip one", "asker": "UASKER"})
+    assert service.send_due() == 0
+    assert len([d for d in outbox.waiting() if d["user_id"] == "UFAR"]) == 1
+    service.clock.advance(days=8)  # a week on, the record of it is gone with the item
+    assert service.send_due() == 0 and service.store.find(ITEMS) == []
+
+
+def test_a_crash_while_a_digest_is_sent_loses_no_day(world):
+    """The bot dies as it hands today's digest to the outbox: the next tick sends it, today, once
+    (the day was recorded as done first, so the follower waited for tomorrow and lost one of the
+    week's three)."""
+    service, group, outbox, _ = world
+    service.follow("T1", "UFAR", "kubernetes")
+    service.share(Item("highlight", group, "1.1", "kubernetes tip one", "UASKER"))
+    send = service.outbox.send
+
+    def crash(post):
+        raise RuntimeError("the bot dies")
+    service.outbox.send = crash
+    with pytest.raises(RuntimeError):
+        service.send_due()
+    service.outbox.send = send
+    assert service.send_due() == 1 and list(digests(outbox)) == ["UFAR"]
+    assert service.send_due() == 0
+
+
 def test_old_items_are_dropped_and_bots_get_nothing(world):
     service, group, outbox, _ = world
     service.follow("T1", "UFOLLOWBOT", "kubernetes")
@@ -135,6 +172,18 @@ def test_old_items_are_dropped_and_bots_get_nothing(world):
     service.share(Item("highlight", group, "1.1", "kubernetes tip", "UASKER"))
     service.clock.advance(days=8)
     assert service.send_due() == 0 and service.store.find(ITEMS) == []
+
+
+def test_bots_and_deactivated_followers_are_not_counted_as_reached(world):
+    """The owner is told how many people a highlight reaches: a bot or a deactivated account that
+    follows the topic never gets a digest, so it is not queued nor counted."""
+    service, group, outbox, _ = world
+    service.directory.zones["UGONE"] = "Europe/Paris"
+    service.directory.deactivated = {"UGONE"}
+    for user in ("UFAR", "UFOLLOWBOT", "UGONE"):
+        service.follow("T1", user, "kubernetes")
+    assert service.share(Item("highlight", group, "1.1", "kubernetes tips", "UASKER"))[:2] == (1, ["kubernetes"])
+    assert [doc["user"] for doc in service.store.find(ITEMS)] == ["UFAR"]
 
 
 # --- end to end, over the emulator ------------------------------------------------------------
@@ -179,3 +228,25 @@ def test_only_owners_highlight_and_the_owner_hears_how_far_it_went(group):
     assert highlight("UOWNER").startswith("Shared with 1 person outside the group who follows *onboarding checklist*")
     message["text"] = "Lunch is at noon"
     assert highlight("UOWNER").startswith("Nobody outside this group follows")
+    group.advance(hours=8)  # Monday 09:00 in Los Angeles: Dan's working day begins, his digest goes out
+    group.settle(ticks=10)
+    [digest] = [p for p in group.posts() if p["channel"] == "UDAN"]
+    assert "*onboarding checklist* — highlighted by the owners of <#C1>" in digest["text"]
+    assert "The new onboarding checklist is pinned, have a look" in digest["text"]
+    assert not [p for p in group.posts() if p["channel"] == "UALICE"]  # never the author
+
+
+def test_a_message_highlighted_twice_is_said_to_be_shared_already(group):
+    """The second press (another owner, or the same one unsure it worked) used to answer "Nobody
+    outside this group follows a topic this message is about", which is not true."""
+    group.run("UDAN", "follow onboarding checklist", channel="C2")
+    ts = group.say("UALICE", "The new onboarding checklist is pinned, have a look")
+    message = {"type": "message", "user": "UALICE", "ts": ts, "text": "The new onboarding checklist is pinned, have a look"}
+    answers = []
+    for _ in range(2):
+        before = len(group.slack.calls_to("response_url"))
+        group.sender.message_shortcut("highlight", user_id="UOWNER", channel_id="C1", message=message)
+        group.steward.wait_idle()
+        answers.append(group.slack.wait_for("response_url", count=before + 1)[before]["text"])
+    assert answers[0].startswith("Shared with 1 person outside the group")
+    assert answers[1] == "Already shared with the 1 person outside the group who follows *onboarding checklist*: nothing new was sent."

@@ -45,3 +45,11 @@ def test_the_audit_command_lists_decisions_for_owners_only(group):
     assert "<!channel>" not in answer  # the detail is user text: shown, never a ping
     assert group.run("UOWNER", "audit 0").startswith("Usage")
     assert group.run("UALICE", "audit").startswith("Only this group's owners can do that.")
+
+
+def test_a_count_that_is_not_a_plain_number_from_1_to_50_gets_the_usage(group):
+    """Digits Python reads as digits but not as a number ("²"), or too many of them for int(),
+    were a traceback and "something went wrong"; they are the usage like any other bad count."""
+    for count in ("²", "⁵", "9" * 5000, "51", "-1", "1.5", "03x"):
+        assert group.run("UOWNER", f"audit {count}").startswith("Usage: `/community audit [n]`"), count
+    assert group.run("UOWNER", "audit 50") == group.run("UOWNER", "audit") == "No owner decisions recorded yet."

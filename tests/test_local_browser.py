@@ -13,6 +13,14 @@ One visit, in order, as a visitor would make it:
   6. Alice posts a message with <script> in it: shown as text     06-script-shown-as-text.png
   7. "+1 week": Friday's recognition post arrives in #general      07-a-week-later-recognition.png
   8. Olivia opens the App Home                                    08-app-home.png
+  9. she presses Settings on her group's card: the bot's form
+     opens; a value that does not fit is refused beside its
+     field; a good one is saved and the Home says so              09-home-settings-form.png
+ 10. Chloé opens the More actions menu of Bob's message           10-message-menu.png
+     and uses Flag to owners: the bot's modal asks for a reason   10-flag-modal-required.png
+ 11. Olivia's messages from the app: the report, with Chloé's
+     reason and its Dismiss / Ask the author buttons              11-owner-report-dm.png
+ 12. Olivia pins Bob's message: the channel's header lists it     12-pinned-in-header.png
 The screenshots are saved in tests/artifacts/local-workspace/ (git-ignored), with an index.md that
 says what each one shows. The browser is installed by .ci/install-browser when missing (CI runs it
 first); the test skips only where it cannot be installed, and says why.
@@ -51,7 +59,19 @@ SHOTS = {
     "06-script-shown-as-text.png": "Alice posted a message containing <script> and <b>: it shows as text, nothing ran.",
     "07-a-week-later-recognition.png": "After '+1 week': Friday's recognition post thanks Bob, Olivia and others, "
                                        "with the reasons in words and a Don't name me button.",
-    "08-app-home.png": "Olivia opened the steward app's Home tab (app_home_opened, then views.publish): the groups she owns.",
+    "08-app-home.png": "Olivia opened the steward app's Home tab (app_home_opened, then views.publish): the dashboard of the group she owns, its figures and buttons.",
+    "09-home-settings-form.png": "Olivia pressed Settings on the Home (block_actions with the Home's view): the bot opened its "
+                                 "settings form (views.open); 'soon' for first_wait was refused beside the field "
+                                 "(response_action: errors).",
+    "10-message-menu.png": "The More actions menu of a message: Pin to channel, Copy link and the app's message "
+                           "shortcuts from manifest.yml (Mark as answer, Flag to owners, Highlight).",
+    "10-flag-modal-required.png": "Chloé chose Flag to owners in the More actions menu of Bob's message (a message "
+                                  "shortcut with a trigger_id): the bot's modal; Send with no reason is refused beside "
+                                  "the field, as Slack's client does.",
+    "11-owner-report-dm.png": "After Chloé sent her reason (view_submission), Olivia's messages from the app hold the "
+                              "report with the reason, and its Dismiss and Ask the author to edit buttons.",
+    "12-pinned-in-header.png": "Olivia pinned Bob's message from its menu (pin_added to the bot): the header lists "
+                               "2 pinned messages beside the seeded Sprint tracker bookmark.",
 }
 
 
@@ -191,6 +211,28 @@ class Page:
             return True
         self.wait.until(clicked)
 
+    def menu(self, contains: str, entry: str, where: str = "#messages", shot: str | None = None) -> None:
+        """Choose `entry` in the More actions menu of the message that contains `contains` (the
+        toolbar shows on hover, as in Slack); `shot`: a screenshot of the open menu first."""
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        def chosen(_):
+            node = self.message(contains, where)
+            ActionChains(self.d).move_to_element(node).perform()
+            self.css("button[data-open='menu']", node)[0].click()
+            item = next(b for b in self.css(".toolbar.open .menu button", node) if b.text == entry)
+            if shot:
+                self.shot(shot)
+            item.click()
+            return True
+        self.wait.until(chosen)
+
+    def modal_field(self, block_id: str):
+        return self.one(f"#modal-body .bk-input[data-block-id='{block_id}']")
+
+    def modal_error(self, block_id: str) -> str:
+        return self.wait.until(lambda d: self.css(f"#modal-body .bk-error[data-error-for='{block_id}']")[0].text)
+
     def click_step(self, step: str) -> None:
         before = self.wait.until(lambda d: self.css("#clock-label")[0].text)
         self.press(lambda: self.css(f"#clock-{step}")[0])
@@ -272,9 +314,55 @@ def test_a_visitor_sees_every_flow_in_the_browser(local_bot, driver):
     # 8. The App Home.
     page.post_as("UOLIVIA")
     page.one("#app-home").click()
-    page.wait.until(lambda d: "Groups you own" in page.one("#home").text)
+    page.wait.until(lambda d: "Groups you own" in page.one("#home").text and "Dashboard of" in page.one("#home").text)
     assert "#general" in page.one("#home").text
     page.shot("08-app-home.png")
+
+    # 9. A Home button opens the bot's form; its errors show beside the field.
+    page.press(lambda: next(b for b in page.css("#home button") if b.text == "Settings"))
+    page.wait.until(lambda d: page.one("#modal-title").text == "Settings" and not page.one("#modal").get_attribute("hidden"))
+    field = page.modal_field("first_wait")
+    field.clear()
+    field.send_keys("soon")
+    page.one("#modal-submit").click()
+    assert "soon does not fit first_wait" in page.modal_error("first_wait")
+    page.shot("09-home-settings-form.png")
+    field = page.modal_field("first_wait")
+    field.clear()
+    field.send_keys("45m")
+    page.one("#modal-submit").click()
+    page.wait.until(lambda d: page.one("#modal").get_attribute("hidden") is not None)
+    page.wait.until(lambda d: "Saved in #general: first_wait = 45m." in page.one("#home").text)
+
+    # 10. A message shortcut from the menu opens the bot's modal; Slack's client wants the reason.
+    page.post_as("UCHLOE")
+    page.open_channel("CGENERAL")
+    page.menu("Pushed the new CI config", "Flag to owners", shot="10-message-menu.png")
+    page.wait.until(lambda d: page.one("#modal-title").text == "Flag to owners")
+    page.one("#modal-submit").click()
+    assert page.modal_error("reason") == "Please complete this required field."
+    page.shot("10-flag-modal-required.png")
+    page.modal_field("reason").send_keys("Looks like an ad for a CI vendor.")
+    page.one("#modal-submit").click()
+    page.wait.until(lambda d: page.one("#modal").get_attribute("hidden") is not None)
+    assert "will never see who flagged" in page.message("Thank you", selector=".msg.ephemeral").text
+
+    # 11. The owner's report, by DM.
+    page.post_as("UOLIVIA")
+    page.one("#app-messages").click()
+    report = page.message("Looks like an ad for a CI vendor.")
+    assert "Dismiss" in report.text and "@Bob" in report.text
+    page.shot("11-owner-report-dm.png")
+
+    # 12. A pin, through the emulator to the bot, in the channel's header.
+    page.open_channel("CGENERAL")
+    page.wait.until(lambda d: page.one("#pins-count").text == "📌 1 pinned")
+    assert "Sprint tracker" in page.one("#bookmarks").text
+    page.menu("Pushed the new CI config", "Pin to channel")
+    page.wait.until(lambda d: page.one("#pins-count").text == "📌 2 pinned")
+    page.one("#pins-count").click()
+    assert "Pushed the new CI config" in page.one("#pins-list").text
+    page.shot("12-pinned-in-header.png")
 
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.home import HomeView
+from bot.home.view import HomeView, Note, Paragraph
 from bot.messages import Button, ChannelRef, Code, Link, Mention, Message, Strong, text
 from handlers.blocks import home_view, message_blocks
 from handlers.local import render
@@ -20,7 +20,8 @@ ALLOWED_TAGS = {"div", "span", "strong", "em", "del", "code", "pre", "blockquote
                 "figure", "figcaption", "img", "label", "input", "textarea", "select", "option"}
 ALLOWED_ATTRIBUTES = {"class", "data-user", "data-channel", "data-block-id", "data-action-id", "data-value",
                       "data-confirm", "data-type", "href", "target", "rel", "type", "src", "alt", "loading",
-                      "referrerpolicy", "placeholder", "value"}
+                      "referrerpolicy", "placeholder", "value", "rows", "data-error-for", "hidden", "name", "checked",
+                      "selected", "download"}
 
 
 class _Tags(HTMLParser):
@@ -45,7 +46,7 @@ def parsed(html: str) -> _Tags:
         assert set(attrs) <= ALLOWED_ATTRIBUTES, (attrs, html)
         for name in ("href", "src"):
             if name in attrs:
-                assert attrs[name].startswith(("http://", "https://", "mailto:")), html
+                assert attrs[name].startswith(("http://", "https://", "mailto:", "/api/file/")), html
     return tags
 
 
@@ -91,7 +92,8 @@ def test_the_bots_welcome_with_links_code_and_a_defused_broadcast():
 
 
 def test_the_app_home_has_its_header_and_sections():
-    view = home_view(HomeView(("Community Steward",), [text("Groups you own: ", ChannelRef("CGENERAL")), ("Type help",)]))
+    view = home_view(HomeView("Community Steward", [Paragraph(text("Groups you own: ", ChannelRef("CGENERAL"))),
+                                                    Note(("Type help",))]))
     shaped = render.view(view.to_dict(), NAMES)
     assert shaped["type"] == "home"
     assert '<div class="bk-header">Community Steward</div>' in shaped["html"]
@@ -132,20 +134,30 @@ def test_every_block_a_small_client_shows():
 
 
 def test_modal_inputs_carry_what_a_view_submission_needs():
+    option = lambda text, value: {"text": {"type": "plain_text", "text": text}, "value": value}  # noqa: E731
     modal = {"type": "modal", "callback_id": "ask", "title": {"type": "plain_text", "text": "Ask <the group>"},
              "submit": {"type": "plain_text", "text": "Ask"},
              "blocks": [
                  {"type": "input", "block_id": "q", "label": {"type": "plain_text", "text": "Question"},
                   "element": {"type": "plain_text_input", "action_id": "text", "multiline": True,
-                              "initial_value": "</textarea><script>x</script>"},
+                              "initial_value": "</textarea><script>x</script>", "max_length": 10},
                   "hint": {"type": "plain_text", "text": "Be specific"}},
                  {"type": "input", "block_id": "who", "optional": True, "label": {"type": "plain_text", "text": "Topic"},
                   "element": {"type": "plain_text_input", "action_id": "t", "placeholder": {"type": "plain_text", "text": '"quoted"'}}},
                  {"type": "input", "block_id": "w", "label": {"type": "plain_text", "text": "When"},
-                  "element": {"type": "static_select", "action_id": "when",
-                              "options": [{"text": {"type": "plain_text", "text": "Now"}, "value": "now"}]}},
+                  "element": {"type": "static_select", "action_id": "when", "initial_option": option("Later", "later"),
+                              "options": [option("Now", "now"), option("Later", "later")]}},
                  {"type": "input", "block_id": "d", "label": {"type": "plain_text", "text": "Day"},
-                  "element": {"type": "datepicker", "action_id": "day"}},
+                  "element": {"type": "datepicker", "action_id": "day", "initial_date": "2026-03-02"}},
+                 {"type": "input", "block_id": "h", "label": {"type": "plain_text", "text": "Time"},
+                  "element": {"type": "timepicker", "action_id": "at"}},
+                 {"type": "input", "block_id": "c", "optional": True, "label": {"type": "plain_text", "text": "Cancel"},
+                  "element": {"type": "checkboxes", "action_id": "x", "options": [option("<b>Cancel it</b>", "cancel")],
+                              "initial_options": [option("<b>Cancel it</b>", "cancel")]}},
+                 {"type": "input", "block_id": "r", "label": {"type": "plain_text", "text": "Pick"},
+                  "element": {"type": "radio_buttons", "action_id": "y", "options": [option("A", "a"), option("B", "b")]}},
+                 {"type": "input", "block_id": "z", "label": {"type": "plain_text", "text": "Who"},
+                  "element": {"type": "users_select", "action_id": "u"}},
              ]}
     shaped = render.view(modal, NAMES)
     assert (shaped["title"], shaped["submit"], shaped["close"], shaped["callback_id"]) == ("Ask <the group>", "Ask", "Close", "ask")
@@ -153,11 +165,29 @@ def test_modal_inputs_carry_what_a_view_submission_needs():
     fields = [(tag, attrs["data-block-id"], attrs["data-action-id"], attrs["data-type"]) for tag, attrs in tags
               if "data-type" in attrs]
     assert fields == [("textarea", "q", "text", "plain_text_input"), ("input", "who", "t", "plain_text_input"),
-                      ("select", "w", "when", "static_select")]
+                      ("select", "w", "when", "static_select"), ("input", "d", "day", "datepicker"),
+                      ("input", "h", "at", "timepicker"), ("div", "c", "x", "checkboxes"), ("div", "r", "y", "radio_buttons")]
+    by_type = {attrs.get("type"): attrs for tag, attrs in tags if tag == "input" and "data-type" in attrs}
+    assert by_type["date"]["value"] == "2026-03-02" and by_type["time"]["value"] == ""
+    assert "maxlength" not in shaped["html"]  # Slack lets one type past max_length and says so beside the field
+    assert [attrs["value"] for tag, attrs in tags if tag == "option" and "selected" in attrs] == ["later"]
+    boxes = [attrs for tag, attrs in tags if tag == "input" and attrs.get("type") in ("checkbox", "radio")]
+    assert [(b["type"], b["name"], b["value"], "checked" in b) for b in boxes] == [
+        ("checkbox", "c/x", "cancel", True), ("radio", "r/y", "a", False), ("radio", "r/y", "b", False)]
+    assert "&lt;b&gt;Cancel it&lt;/b&gt;" in shaped["html"]
+    assert [attrs["data-error-for"] for tag, attrs in tags if "data-error-for" in attrs] == ["q", "who", "w", "d", "h", "c", "r", "z"]
     assert "&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>" in shaped["html"]
     assert 'placeholder="&quot;quoted&quot;"' in shaped["html"]
-    assert "(optional)" in shown(shaped["html"]) and "[datepicker]" in shown(shaped["html"])
+    assert "(optional)" in shown(shaped["html"]) and "[users_select]" in shown(shaped["html"])
 
+
+def test_a_shared_file_is_a_download_for_the_one_looking():
+    message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", "text": "Your export",
+               "files": [{"id": "F001", "name": "general-weeks.csv", "title": 'weeks "<b>"'}, {"id": 3}]}
+    html = render.message(message, NAMES)
+    [link] = [attrs for tag, attrs in parsed(html).tags if tag == "a"]
+    assert link["href"] == "/api/file/F001?as=UBOB" and link["download"] == "general-weeks.csv"
+    assert 'weeks "<b>"' in shown(html) and "Your export" in shown(html)
 
 def test_odd_input_renders_nothing_or_says_what_it_is():
     assert render.blocks(None, NAMES) == "" and render.blocks("text", NAMES) == ""

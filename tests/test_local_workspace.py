@@ -20,6 +20,7 @@ import pytest
 
 from bot.activity import MEMBERS
 from bot.settings import Settings
+from handlers.emulator import Call
 from handlers.local import scenario
 from handlers.local.scenario import ALICE, BOB, CHLOE, DEV, GENERAL, OWNER, RANDOM, SAM
 from handlers.local.web import PageServer, create_app, listen
@@ -72,6 +73,15 @@ def test_the_scenario_is_built_through_the_bots_own_paths(ws):
     assert (local.strftime("%a"), local.hour, local.minute) == ("Mon", 9, 58)
     when = float(find(ws, HELM)["ts"])  # a message's ts is its time on the workspace clock
     assert abs(when - ws.now().timestamp()) < 60
+    # The owner toolkit on the same morning: an event, a pin and a bookmark, a report, a followed topic.
+    card = find(ws, "Docs sprint kick-off")
+    assert card["bot_id"] and "Wednesday" in card["text"] and "event_going" in json.dumps(card["blocks"])
+    sprint = find(ws, "The docs sprint starts")
+    assert ws.pins(GENERAL) == [sprint["ts"]] and ws.bookmarks(GENERAL)[0]["title"] == "Sprint tracker"
+    assert [i.label for i in core.content.items(group)] == ["Sprint"]
+    [report] = [m for m in ws.history("DUOLIVIA") if "Moderation report" in m.get("text", "")]
+    assert "`password*`" in report["text"] and "Dismiss" in json.dumps(report["blocks"])
+    assert core.audience.following("T1", SAM) == ["kubernetes"] and ws.modal(OWNER) is None
 
 
 def test_an_hour_later_the_expert_is_asked_in_the_thread(ws):
@@ -193,7 +203,7 @@ def test_new_people_and_channels_and_the_app_home(ws):
     assert "is now a managed group and you are its owner" in reply.text
     ws.open_home(newcomer)
     home = wait_until(lambda: ws.home(newcomer))
-    assert home["type"] == "home" and "Groups you own: <#CDESIGN>" in json.dumps(home)
+    assert home["type"] == "home" and "*Dashboard* of <#CDESIGN>" in json.dumps(home)
     for refused in (lambda: ws.add_person("Zoë Martin", "UTC"), lambda: ws.add_person("<b>", "UTC"),
                     lambda: ws.add_person("Ok", "Mars/Olympus"), lambda: ws.add_channel(newcomer, "design"),
                     lambda: ws.add_channel(newcomer, "no spaces allowed")):
@@ -201,26 +211,240 @@ def test_new_people_and_channels_and_the_app_home(ws):
             refused()
 
 
-def test_a_modal_the_app_opens_is_shown_to_the_member_who_acted(ws):
-    """The bot opens no modal today; the page is ready for one: views.open answers a trigger_id,
-    and the workspace knows whose it was."""
+def _text_values(ws, user: str, **by_block: str) -> dict:
+    """What the page sends for a form's text fields: {block_id: {action_id: text}}."""
+    return {b["block_id"]: {b["element"]["action_id"]: by_block.get(b["block_id"])}
+            for b in ws.modal(user)["blocks"] if b["type"] == "input"}
+
+
+def test_flag_to_owners_opens_a_modal_whose_submission_reaches_the_owner(ws):
+    """The message shortcut (with its trigger_id) opens the bot's modal for the member who used
+    it; Slack's client checks the required reason; the submission is Slack's view_submission, and
+    the owner's report arrives by DM with working buttons."""
+    ci = find(ws, "Pushed the new CI config")
+    ws.shortcut(CHLOE, GENERAL, ci["ts"], "flag_to_owners")
+    modal = wait_until(lambda: ws.modal(CHLOE))
+    assert modal["callback_id"] == "flag_to_owners_reason" and ws.modal(OWNER) is None and ws.modal_depth(CHLOE) == 1
+    page = create_app(ws).test_client().get(f"/api/modal?as={CHLOE}").get_json()["view"]
+    assert (page["title"], page["submit"], page["close"]) == ("Flag to owners", "Send", "Cancel")
+    assert 'data-block-id="reason" data-action-id="reason" data-type="plain_text_input"' in page["html"]
+    calls = len(ws.slack.calls)
+    assert ws.submit(CHLOE, {"reason": {"reason": None}}) == {"reason": "Please complete this required field."}
+    assert ws.submit(CHLOE, {"reason": {"reason": "x" * 501}}) == {"reason": "Must be 500 characters or fewer (now 501)."}
+    assert ws.modal(CHLOE) is not None and len(ws.slack.calls) == calls  # Slack's client sent nothing
+    assert ws.submit(CHLOE, {"reason": {"reason": "Not about the docs <at all>"}}) is None
+    sent = ws.world.sender.last_payload
+    assert sent["type"] == "view_submission" and sent["view"]["id"] == modal["id"]
+    assert sent["view"]["state"]["values"] == {"reason": {"reason": {"type": "plain_text_input", "value": "Not about the docs <at all>"}}}
+    assert json.loads(sent["view"]["private_metadata"])["ts"] == ci["ts"] and sent["view"]["root_view_id"] == modal["id"]
+    assert ws.modal(CHLOE) is None
+    ws.settle()
+    report = wait_until(lambda: next((m for m in ws.history("DUOLIVIA") if "Not about the docs" in m.get("text", "")), None))
+    assert "<@UBOB>" in report["text"]
+    [thanks] = wait_until(lambda: [e for e in ws.ephemerals(CHLOE, GENERAL) if "Thank you" in e.text])
+    assert "will never see who flagged" in thanks.text
+    dismiss = next(e for b in report["blocks"] if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == "Dismiss")
+    ws.press(OWNER, "DUOLIVIA", report["ts"], dismiss["action_id"], dismiss["value"])
+    assert wait_until(lambda: [e for e in ws.ephemerals(OWNER, "DUOLIVIA") if e.text.startswith("Dismissed.")])
+    ws.shortcut(CHLOE, GENERAL, ci["ts"], "flag_to_owners")
+    wait_until(lambda: ws.modal(CHLOE))
+    ws.dismiss(CHLOE)  # Cancel: no view_closed (the view did not ask for one), the form is gone
+    assert ws.modal(CHLOE) is None and ws.world.sender.last_payload["type"] == "message_action"
+    with pytest.raises(Refused):
+        ws.shortcut(CHLOE, GENERAL, ci["ts"], "no_such_shortcut")
+
+
+def test_the_highlight_shortcut_reaches_a_follower_outside_the_group(ws):
+    assert ws.steward.core.audience.following("T1", SAM) == ["kubernetes"]  # seeded
+    tip = ws.post(ALICE, GENERAL, "Tip: kubectl rollout undo takes a kubernetes deployment back one revision.")
+    ws.settle()
+    ws.shortcut(OWNER, GENERAL, tip, "highlight")
+    [answer] = wait_until(lambda: ws.ephemerals(OWNER, GENERAL))
+    assert answer.text.startswith("Shared with 1 person outside the group who follows *kubernetes*")
+
+
+def test_home_buttons_send_the_view_and_the_home_is_published_again(ws):
+    ws.open_home(OWNER)
+    home = wait_until(lambda: ws.home(OWNER))
+    settings = next(e for b in home["blocks"] for e in b.get("elements", []) + [b.get("accessory") or {}]
+                    if e.get("action_id") == "home_settings")
+    with pytest.raises(Refused):  # only buttons the Home has
+        ws.press_view(OWNER, "home", "home_settings", "T1:CRANDOM")
+    ws.press_view(OWNER, "home", "home_settings", settings["value"])
+    sent = ws.world.sender.last_payload
+    assert sent["container"] == {"type": "view", "view_id": home["id"]} and "channel" not in sent and "response_url" not in sent
+    assert sent["view"]["type"] == "home" and sent["view"]["private_metadata"] == home["private_metadata"]
+    assert sent["actions"][0]["block_id"] == next(b["block_id"] for b in home["blocks"]
+                                                  if settings in b.get("elements", []) + [b.get("accessory")])
+    form = wait_until(lambda: ws.modal(OWNER))
+    assert form["callback_id"] == "home_settings_form"
+    values = {b["block_id"]: {"value": b["element"].get("initial_value")} for b in form["blocks"] if b["type"] == "input"}
+    assert ws.submit(OWNER, {**values, "first_wait": {"value": "soon"}})["first_wait"].startswith("soon does not fit first_wait")
+    assert ws.modal(OWNER) is not None  # the app's errors keep the form open, beside the field
+    assert ws.submit(OWNER, {**values, "first_wait": {"value": "45m"}}) is None and ws.modal(OWNER) is None
+    assert wait_until(lambda: ws.steward.core.groups.get("T1", GENERAL).config["first_wait"] == 45 * 60)  # seconds
+    assert wait_until(lambda: "Saved in <#CGENERAL>: first_wait = 45m." in json.dumps(ws.home(OWNER)))  # published again
+
+    ws.open_home(ALICE)
+    wait_until(lambda: ws.home(ALICE))
+    remove = next(e for b in ws.home(ALICE)["blocks"] for e in b.get("elements", []) + [b.get("accessory") or {}]
+                  if e.get("text", {}).get("text") == "Remove kubernetes")
+    ws.press_view(ALICE, "home", remove["action_id"], remove["value"])
+    wait_until(lambda: "kubernetes" not in ws.steward.core.experts.profile("T1", ALICE)["topics"])
+    assert wait_until(lambda: "Remove kubernetes" not in json.dumps(ws.home(ALICE)))
+    with pytest.raises(Refused):
+        ws.press_view(ALICE, "modal", "x", "y")  # no form is open
+
+
+def test_pins_and_bookmarks_go_through_the_emulator_and_reach_the_bot(ws, tmp_path):
+    core, group = ws.steward.core, ws.steward.core.groups.get("T1", GENERAL)
+    sprint = find(ws, "The docs sprint starts")
+    assert ws.pins(GENERAL) == [sprint["ts"]] and [b["title"] for b in ws.bookmarks(GENERAL)] == ["Sprint tracker"]
+    assert [(i.item_id, i.label) for i in core.content.items(group)] == [(f"pin:{sprint['ts']}", "Sprint")]  # seeded
+    ci = find(ws, "Pushed the new CI config")
+    notices = ws.hub.subscribe()
+    ws.pin(BOB, GENERAL, ci["ts"])  # pin_added, signed, to the bot
+    assert wait_until(lambda: f"pin:{ci['ts']}" in [i.item_id for i in core.content.items(group)])
+    assert {"type": "pins", "channel": GENERAL} in [notices.get_nowait() for _ in range(notices.qsize())]
+    page = create_app(ws).test_client().get(f"/api/channel/{GENERAL}?as={BOB}").get_json()
+    assert [p["ts"] for p in page["channel"]["pins"]] == [ci["ts"], sprint["ts"]]
+    assert "Pushed the new CI config" in page["channel"]["pins"][0]["html"]
+    assert [i["ts"] for i in page["items"] if i["pinned"]] == [sprint["ts"], ci["ts"]]
+    assert page["channel"]["bookmarks"] == [{"id": ws.bookmarks(GENERAL)[0]["id"], "title": "Sprint tracker",
+                                             "link": "https://example.org/docs-sprint"}]
+    ws.pin(BOB, GENERAL, ci["ts"], on=False)
+    assert wait_until(lambda: f"pin:{ci['ts']}" not in [i.item_id for i in core.content.items(group)])
+    mark = ws.add_bookmark(CHLOE, GENERAL, "  Style   guide ", "https://example.org/style")
+    assert [(b["id"], b["title"]) for b in ws.bookmarks(GENERAL)][-1] == (mark, "Style guide")
+    ws.remove_bookmark(CHLOE, GENERAL, mark)
+    for refused in (lambda: ws.pin(BOB, GENERAL, sprint["ts"]), lambda: ws.pin(BOB, GENERAL, ci["ts"], on=False),
+                    lambda: ws.pin(SAM, GENERAL, ci["ts"]), lambda: ws.pin(BOB, GENERAL, "1.000001"),
+                    lambda: ws.add_bookmark(BOB, GENERAL, "x", "javascript:alert(1)"), lambda: ws.add_bookmark(BOB, GENERAL, "", "https://a.b"),
+                    lambda: ws.remove_bookmark(BOB, GENERAL, mark)):
+        with pytest.raises(Refused):
+            refused()
+
+
+def test_the_csv_export_is_a_file_in_the_owners_messages(ws):
+    web = create_app(ws).test_client()
+    ws.command(OWNER, GENERAL, "/community export 2")
+    ws.settle()
+    shared = wait_until(lambda: next((m for m in ws.history("DUOLIVIA") if m.get("files")), None))
+    [item] = next(i for i in web.get(f"/api/channel/DUOLIVIA?as={OWNER}").get_json()["items"] if i["ts"] == shared["ts"])["html"].split(
+        'class="bk-file"')[1:]
+    file_id = shared["files"][0]["id"]
+    assert f'href="/api/file/{file_id}?as=UOLIVIA"' in item
+    download = web.get(f"/api/file/{file_id}?as={OWNER}")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert download.headers["Content-Disposition"].startswith("attachment; filename=") and ".csv" in download.headers["Content-Disposition"]
+    assert download.get_data(as_text=True).splitlines()[0].startswith("week,start,end,members,")
+    assert web.get(f"/api/file/{file_id}?as={BOB}").status_code == 400  # not shared with Bob
+    assert web.get(f"/api/file/FNOPE?as={OWNER}").get_json() == {"error": "no such file"}
+
+
+def test_a_join_request_from_the_directory_and_the_owners_deny_form(ws):
+    """`/community groups` answers with **Request to join** buttons on a reply only Sam sees; the
+    owner's DM card has Approve / Deny, and Deny opens the bot's form for a reason."""
+    ws.command(OWNER, GENERAL, "/community config approval on")
+    wait_until(lambda: ws.ephemerals(OWNER, GENERAL))
+    ws.command(SAM, RANDOM, "/community groups")
+    [directory] = wait_until(lambda: ws.ephemerals(SAM, RANDOM))
+    button = next(e for b in directory.blocks or [] if b["type"] == "actions" for e in b["elements"])
+    assert button["text"]["text"] == "Request to join #general"
+    ws.press(SAM, RANDOM, directory.ts, button["action_id"], button["value"], ephemeral=True)
+    sent = ws.world.sender.last_payload
+    assert sent["container"] == {"type": "message", "message_ts": directory.ts, "channel_id": RANDOM, "is_ephemeral": True}
+    assert "message" not in sent and sent["response_url"]
+    assert wait_until(lambda: [e for e in ws.ephemerals(SAM, RANDOM) if "Your request to join" in e.text])
+    ws.settle()
+    card = wait_until(lambda: next((m for m in ws.history("DUOLIVIA") if "<@USAM>" in m.get("text", "") and m.get("blocks")
+                                    and "Deny" in json.dumps(m["blocks"])), None))
+    deny = next(e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == "Deny")
+    ws.press(OWNER, "DUOLIVIA", card["ts"], deny["action_id"], deny["value"])
+    form = wait_until(lambda: ws.modal(OWNER))
+    assert form["callback_id"] == "approval_deny_reason"
+    assert form["blocks"][-1]["optional"] is True  # the reason may be left out; here it is given
+    assert ws.submit(OWNER, {"reason": {"reason_input": "The group is for the docs team."}}) is None and ws.modal(OWNER) is None
+    told = wait_until(lambda: next((m["text"] for m in ws.history("DUSAM") if "decided not to add you" in m.get("text", "")), None))
+    assert "Their note: The group is for the docs team." in told and SAM not in ws.slack.channel_members(GENERAL)
+    assert wait_until(lambda: "*Denied* by <@UOLIVIA>" in ws.slack.message("DUOLIVIA", card["ts"])["text"])  # edited in place
+    with pytest.raises(Refused):  # a reply only Sam sees has no such button for anyone else
+        ws.press(BOB, RANDOM, directory.ts, button["action_id"], button["value"], ephemeral=True)
+
+
+def test_an_event_from_its_form_to_answers_on_its_card(ws):
+    """`/community event` opens the bot's form (date and time pickers); the bot's checks come back
+    beside the fields; the card's Going button updates it in place."""
+    from zoneinfo import ZoneInfo
+    ws.command(OWNER, GENERAL, "/community event")
+    form = wait_until(lambda: ws.modal(OWNER))
+    assert [b["element"]["type"] for b in form["blocks"] if b["type"] == "input"][:3] == ["plain_text_input", "datepicker", "timepicker"]
+    page = create_app(ws).test_client().get(f"/api/modal?as={OWNER}").get_json()["view"]
+    assert 'type="date" data-block-id="date"' in page["html"] and 'type="time" data-block-id="time"' in page["html"]
+    assert set(ws.submit(OWNER, {})) == {"title", "date", "time", "place"}  # required, refused by Slack's client
+    yesterday = (ws.now().astimezone(ZoneInfo("Europe/Paris")) - timedelta(days=1)).strftime("%Y-%m-%d")
+    values = {"title": {"value": "Docs sprint kick-off"}, "date": {"value": yesterday}, "time": {"value": "14:00"},
+              "place": {"value": "Room 4 & the call"}, "link": {"value": None}, "description": {"value": None}}
+    assert "has passed" in ws.submit(OWNER, values)["date"]  # the bot's response_action: errors
+    assert ws.world.sender.last_payload["view"]["state"]["values"]["date"] == {"value": {"type": "datepicker", "selected_date": yesterday}}
+    values["date"] = {"value": (ws.now() + timedelta(days=2)).astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d")}
+    assert ws.submit(OWNER, values) is None and ws.modal(OWNER) is None
+    ws.settle()
+    card = wait_until(lambda: next((m for m in ws.history(GENERAL) if "Docs sprint kick-off" in m.get("text", "")), None))
+    going = next(e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "event_going")
+    ws.press(BOB, GENERAL, card["ts"], "event_going", going["value"])
+    assert wait_until(lambda: "*Going* (1): <@UBOB>" in ws.slack.message(GENERAL, card["ts"])["text"])  # chat.update, in place
+
+
+def test_modals_keep_slacks_view_stack_and_its_close_rules(ws):
+    """What the bot does not do today: views.push stacks a view (Cancel goes back), views.update
+    replaces one by id, and view_closed is sent only for a view that asks for it."""
     from slack_sdk import WebClient
+    client = WebClient(token="xoxb-local-workspace", base_url=ws.slack.url)
     ws.command(BOB, GENERAL, "/community help")
-    wait_until(lambda: ws.ephemerals(BOB, GENERAL))
-    trigger = next(key for key, asker in ws.world.askers.items() if not key.startswith("/") and asker.user == BOB)
-    view = {"type": "modal", "callback_id": "ask_form", "title": {"type": "plain_text", "text": "Ask"},
-            "submit": {"type": "plain_text", "text": "Send"},
-            "blocks": [{"type": "input", "block_id": "q", "label": {"type": "plain_text", "text": "Question"},
-                        "element": {"type": "plain_text_input", "action_id": "text"}}]}
-    WebClient(token="xoxb-local-workspace", base_url=ws.slack.url).views_open(trigger_id=trigger, view=view)
+
+    def trigger() -> str:
+        return next(key for key, asker in reversed(ws.world.askers.items()) if not key.startswith("/") and asker.user == BOB)
+
+    def view(title: str, **extra) -> dict:
+        return {"type": "modal", "callback_id": "ask_form", "title": {"type": "plain_text", "text": title},
+                "submit": {"type": "plain_text", "text": "Send"}, **extra,
+                "blocks": [{"type": "input", "label": {"type": "plain_text", "text": "When"},
+                            "element": {"type": "datepicker"}},
+                           {"type": "actions", "block_id": "more", "elements": [
+                               {"type": "button", "action_id": "more", "value": "1", "text": {"type": "plain_text", "text": "More"}}]}]}
+    opened = client.views_open(trigger_id=trigger(), view=view("First"))["view"]
     shown = wait_until(lambda: ws.modal(BOB))
-    assert shown["callback_id"] == "ask_form" and ws.modal(ALICE) is None
-    page = create_app(ws).test_client().get(f"/api/modal?as={BOB}").get_json()["view"]
-    assert (page["title"], page["submit"]) == ("Ask", "Send") and 'data-action-id="text"' in page["html"]
+    assert shown["blocks"][0]["block_id"] == "b0" and shown["blocks"][0]["element"]["action_id"] == "a0"  # Slack names them
+    with pytest.raises(Refused, match="HTTP 404"):  # a button in the modal: block_actions (this bot has no listener)
+        ws.press_view(BOB, "modal", "more", "1", "more")
+    assert ws.world.sender.last_payload["container"] == {"type": "view", "view_id": opened["id"]}
+    # The emulator does not answer views.push (the bot never pushes): what it would answer, heard directly.
+    pushed = {**view("Second", notify_on_close=True), "id": "VPUSHED", "team_id": "T1", "hash": "1.hash"}
+    ws._heard(ws.world, Call("views.push", {"trigger_id": trigger(), "view": json.dumps(pushed)}, "xoxb", 0.0), 200,
+              {"ok": True, "view": pushed})
+    assert wait_until(lambda: ws.modal_depth(BOB) == 2) and ws.modal(BOB)["title"]["text"] == "Second"
+    client.views_update(view_id=opened["id"], view=view("First, updated"))
+    wait_until(lambda: ws.world.modals[BOB][0]["title"]["text"] == "First, updated")
+    assert ws.submit(BOB, {"b0": {"a0": "soon"}}) == {"b0": "Pick a date."}
+    ws.dismiss(BOB)  # the pushed view asked to be told: view_closed is sent (no listener here: logged, and closed)
+    closed = ws.world.sender.last_payload
+    assert closed["type"] == "view_closed" and closed["is_cleared"] is False and closed["view"]["previous_view_id"] == opened["id"]
+    assert closed["view"]["state"]["values"] == {"b0": {"a0": {"type": "datepicker", "selected_date": None}}}
+    assert ws.modal_depth(BOB) == 1 and ws.modal(BOB)["title"]["text"] == "First, updated"
     with pytest.raises(Refused, match="HTTP 404"):  # sent as view_submission; this bot has no listener for it
-        ws.submit(BOB, {"q": {"text": {"type": "plain_text_input", "value": "Why?"}}})
+        ws.submit(BOB, {"b0": {"a0": "2026-03-02"}})
+    assert ws.world.sender.last_payload["view"]["state"]["values"] == {"b0": {"a0": {"type": "datepicker", "selected_date": "2026-03-02"}}}
     ws.dismiss(BOB)
     assert ws.modal(BOB) is None
+
+
+def test_the_page_lists_the_manifests_message_shortcuts():
+    import yaml
+    from handlers.local.manifest import KNOWN, MANIFEST, message_shortcuts, parse_shortcuts
+    declared = tuple((s["callback_id"], s["name"]) for s in yaml.safe_load(MANIFEST.read_text())["features"]["shortcuts"]
+                     if s["type"] == "message")
+    assert message_shortcuts() == parse_shortcuts(MANIFEST.read_text()) == KNOWN == declared
 
 
 # ------------------------------------------------------------------------ restart and reset
@@ -229,8 +453,15 @@ def test_a_restart_carries_on_and_reset_starts_over(tmp_path):
     folder = tmp_path / "local-workspace"
     first = LocalWorkspace(folder, _settings(tmp_path)).start()
     ws_ts = first.post(ALICE, GENERAL, "Still here after a restart?")
+    first.pin(ALICE, GENERAL, ws_ts)
+    first.add_bookmark(ALICE, GENERAL, "Runbook", "https://example.org/runbook")
+    first.command(OWNER, GENERAL, "/community export 1")
+    first.command(OWNER, GENERAL, "/community event")
+    first_form = wait_until(lambda: first.modal(OWNER))
     first.advance(timedelta(days=1))
     seen, clock = [m["ts"] for m in first.history(GENERAL)], first.now()
+    kept = (first.pins(GENERAL), first.bookmarks(GENERAL), first.slack.uploaded_files())
+    assert len(kept[0]) == 2 and len(kept[1]) == 2 and len(kept[2]) == 1
     first.close()
     assert (folder / STATE_FILE).exists()
 
@@ -239,6 +470,9 @@ def test_a_restart_carries_on_and_reset_starts_over(tmp_path):
         assert [m["ts"] for m in again.history(GENERAL)] == seen  # not played again
         assert again.now() >= clock and again.now() - clock < timedelta(minutes=1)
         assert again.steward.core.questions.get("T1", GENERAL, ws_ts)["status"] == "open"
+        assert (again.pins(GENERAL), again.bookmarks(GENERAL), again.slack.uploaded_files()) == kept  # ids and dates too
+        again.command(OWNER, GENERAL, "/community event")
+        assert wait_until(lambda: again.modal(OWNER))["id"] > first_form["id"]  # an event is named after its form's view
         notices = again.hub.subscribe()
         again.reset()
         assert [m["text"] for m in again.history(GENERAL)][-1] == HELM
@@ -286,7 +520,7 @@ def test_the_page_reads_are_shaped_and_escaped(ws, web):
     assert mine["html"] == ('<div class="bk-text">&lt;script&gt;alert(1)&lt;/script&gt; **not** '
                             '<span class="mention me" data-user="UBOB">@Bob</span></div>')
     assert (mine["author"], mine["mine"], mine["edit_text"]) == ("Alice", False, None)
-    welcome = next(i for i in items if i["bot"])
+    welcome = next(i for i in items if i["bot"] and "Welcome" in i["html"])
     assert welcome["author"] == "steward" and '<span class="channel-ref" data-channel="CGENERAL">#general</span>' in welcome["html"]
     sprint = next(i for i in items if i["reply_count"])
     thread = web.get(f"/api/thread/{GENERAL}/{sprint['ts']}?as={ALICE}").get_json()["items"]

@@ -16,19 +16,26 @@ METHOD_SCOPES = {
     "reactions.add": {"reactions:write"}, "chat.getPermalink": set(),
     "conversations.open": {"im:write"},  # an edit of a DM (chat.update wants the DM's id)
     # approval
+    "conversations.invite": {"channels:manage", "groups:write"},  # conversations.members: listed under audience
+    "views.open": set(),
 
     # moderation
+    "views.open": set(),  # the Flag to owners modal
 
     # content
+    "pins.list": {"pins:read"}, "pins.remove": {"pins:write"}, "bookmarks.list": {"bookmarks:read"},
+    "bookmarks.remove": {"bookmarks:write"}, "views.open": set(),
 
     # events
+    "views.open": set(),  # the event form
 
     # report
+    "files.getUploadURLExternal": {"files:write"}, "files.completeUploadExternal": {"files:write"},
 
     # audience
     "conversations.members": {"channels:read", "groups:read"},
     # home dashboard
-
+    "views.open": set(),
 }
 EVENT_SCOPES = {
     "member_joined_channel": {"channels:read", "groups:read"}, "member_left_channel": {"channels:read", "groups:read"},
@@ -39,6 +46,7 @@ EVENT_SCOPES = {
     # moderation
 
     # content
+    "pin_added": {"pins:read"}, "pin_removed": {"pins:read"},
 
     # events
 
@@ -120,14 +128,52 @@ def exercise_more_features(ws):
     ws.settle()
     # Each duty of the owner toolkit drives its features here, under its heading:
     # approval
+    from bot.approval import APPROVE, DENY
+    from handlers.emulator import decode_json_args
+    ws.run("UOWNER", "config approval on")
+    ws.run("UCAROL", "groups", channel="C2")  # the directory: conversations.info per group
+    ws.run("UCAROL", "join <#C1|general> hello", channel="C2")  # conversations.members, the owners' DMs
+    ws.run("UDAN", "join <#C1|general>", channel="C2")
+    ws.settle()
+    value = {user: element["value"] for post in ws.posts("UOWNER") for block in decode_json_args(post)["blocks"]
+             for element in block.get("elements", []) for user in ("UCAROL", "UDAN")
+             if element.get("action_id") == APPROVE and f":{user}:" in element["value"]}
+    ws.click(APPROVE, value["UCAROL"], user="UOWNER", channel="DUOWNER")  # conversations.invite, the DMs edited
+    ws.click(DENY, value["UDAN"], user="UOWNER", channel="DUOWNER")  # views.open: the form for a reason
 
     # moderation
+    from handlers.emulator import decode_json_args
+    flagged = ws.say("UBOB", "you idiot")  # a default rule: each owner's report by DM, with its permalink
+    ws.sender.message_shortcut("flag_to_owners", user_id="UALICE", channel_id="C1",
+                               message={"type": "message", "user": "UBOB", "text": "you idiot", "ts": flagged})
+    view = decode_json_args(ws.slack.wait_for("views.open")[0])["view"]
+    ws.sender.view_submission(view["callback_id"], {"reason": {"reason": {"type": "plain_text_input", "value": "rude"}}},
+                              user_id="UALICE", private_metadata=view["private_metadata"])
+    ws.settle()
+    ws.click("moderation_ask", f"T1:C1:{flagged}", user="UOWNER")
 
     # content
+    from datetime import timedelta
+    ws.slack.on_event(lambda event: ws.sender.event(event))  # Slack's pin events, signed, to the bot
+    pinned = ws.say("UALICE", "Team handbook")
+    ws.slack.pin("C1", pinned, "UALICE", created=ws.clock.now() - timedelta(days=400))  # pin_added
+    mark = ws.slack.add_bookmark("C1", "Team handbook", "https://wiki.example/handbook", "UALICE")
+    ws.core.content.reconcile(ws.core.groups.get("T1", "C1"))  # the daily check: pins.list, bookmarks.list
+    ws.click("content_relabel", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # views.open
+    ws.click("content_remove", f"T1:C1:pin:{pinned}", user="UOWNER", channel="DUOWNER")  # pins.remove, pin_removed
+    ws.click("content_remove", f"T1:C1:bookmark:{mark}", user="UOWNER", channel="DUOWNER")  # bookmarks.remove
 
     # events
+    from datetime import timedelta
+
+    from tests.test_events_slack import create as create_event
+    _, event, _ = create_event(ws, day=f"{ws.clock.now() + timedelta(days=2):%Y-%m-%d}")
+    ws.click("event_going", event, user="UALICE")
+    ws.click("event_edit", event, user="UOWNER")
+    ws.advance(days=6)  # reminders (DMs), the follow-up thread and the card held (chat.update)
 
     # report
+    assert "Sent to your direct messages" in ws.run("UOWNER", "export 2")
 
     # audience
     ws.run("UCAROL", "follow kubernetes", channel="C2")
@@ -135,7 +181,8 @@ def exercise_more_features(ws):
                                message={"type": "message", "user": "UALICE", "ts": reply, "text": "kubernetes tip"})
     ws.settle()
     # home dashboard
-
+    from tests.test_home import open_home, press
+    press(ws, "UOWNER", open_home(ws, "UOWNER"), "Settings")  # views.open: the settings form
     ws.settle()
 
 

@@ -85,4 +85,4 @@ def test_app_home_lists_the_groups_the_user_owns(group):
     group.sender.event(app_home_opened_event("UOWNER"))
     [call] = group.slack.wait_for("views.publish")
     assert call["user_id"] == "UOWNER"
-    assert "Groups you own: <#C1>" in str(call["view"])
+    assert "*Dashboard* of <#C1>" in str(call["view"])

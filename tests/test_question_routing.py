@@ -4,6 +4,8 @@ The clock starts on Monday 2026-11-23 09:00 UTC (10:00 in Paris, the group's tim
 UALICE (Paris) knows Kubernetes, UBOB (London) knows Python packaging, UCAROL (Tokyo) knows
 Kubernetes too but it is evening there.
 """
+import time
+
 import pytest
 
 from handlers.emulator import decode_json_args, reaction_added_event
@@ -174,8 +176,14 @@ def test_the_daily_cap_spares_an_expert_who_was_asked_enough_today(routed):
 def test_ask_command_posts_the_question_and_tracks_it(routed):
     reply = routed.run("UDAN", "ask kubernetes rollback <!channel> help")
     assert reply == "Question posted. I'll bring in experts if nobody answers."
+    routed.settle()  # the post's delivery follow-up (tracking the question) runs after Slack answered
     [posted] = routed.posts("C1")
     assert posted["text"].startswith("<@UDAN> asks: kubernetes rollback") and "<!channel>" not in posted["text"]
+    # Tracked once Slack has taken the post, just after the emulator records it (and the delivery
+    # worker's idle flag can be set a moment early: see Delivery._run), so wait for it.
+    deadline = time.monotonic() + 5
+    while not routed.core.questions.open_questions("T1", "C1") and time.monotonic() < deadline:
+        time.sleep(0.01)
     [question] = routed.core.questions.open_questions("T1", "C1")
     assert question["asker"] == "UDAN"
 
@@ -193,7 +201,7 @@ def test_unanswered_lists_all_for_owners_and_own_for_members(routed):
 
 
 def test_expertise_and_experts_commands(routed):
-    assert routed.run("UALICE", "expertise list") == "Your topics: kubernetes, deployment."
+    assert routed.run("UALICE", "expertise list") == "Your topics: kubernetes, deployment.\nI have learned nothing from what you write yet."
     assert routed.run("UALICE", "expertise remove deployment") == "Removed from your topics: deployment."
     assert routed.run("UALICE", "expertise add") .startswith("Usage: `/community expertise")
     assert routed.run("UBOB", "experts add <@UALICE|alice> helm") == "Only this group's owners can do that. The owners are <@UOWNER>."

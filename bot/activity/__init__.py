@@ -13,20 +13,24 @@ Tables (weeks are ISO weeks; `<gweek>` is the week in the group's time zone):
   newcomer, its replies and whether someone else replied. Kept by day, so a flush rewrites one
   day's notes, and looked up for `THREAD_DAYS` (a reply to an older thread is only activity).
 - `contributions.<gweek>`: per member, what helped this week: `answers` (with `topic:<word>`
-  counts), `welcomed` (first replies to newcomers), `kudos` received, `threads` others replied to.
+  counts), `welcomed` (first replies to newcomers), `kudos` received, `threads` others replied to,
+  `followups`: events whose follow-up thread they posted their updates in (`bot.events`).
 - `kudos.<gweek>`: one note per (message, giver) that counted, so a removed reaction takes it back,
   and per giver and local day how many they gave (the daily cap).
+- `daily.<YYYY-MM>`: per group and local day, counters that make numbers over any span of days a
+  read of those days (`bot.activity.daily`, read by `bot.report.metrics`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group
 from ..periods import iso_week, local_day
 from ..ports import Directory, PlatformError
 from ..store import Store
+from .daily import DailyRecord
 
 ACTIVE_WEEKS = 4
 NEWCOMER_FOR = timedelta(days=14)  # a member's first two weeks: replying to them is welcoming them
@@ -34,7 +38,7 @@ THREAD_DAYS = 14
 MEMBERS = "members"  # joins and leaves, written by the welcome duty; read here for newcomers
 LAST_ACTIVE = "last_active"
 CHANNEL_ACTIVE = "channel_active"
-CONTRIBUTIONS = ("answers", "welcomed", "kudos", "threads")
+CONTRIBUTIONS = ("answers", "welcomed", "kudos", "threads", "followups")
 
 
 def member_key(team_id: str, channel_id: str, user_id: str) -> str:
@@ -65,6 +69,7 @@ class Contribution:
     welcomed: int = 0
     kudos: int = 0
     threads: int = 0
+    followups: int = 0
     topics: tuple[str, ...] = ()  # what their answers were about, most frequent first
 
 
@@ -73,6 +78,12 @@ class ActivityService:
         self.store = store
         self.clock = clock
         self.directory = directory
+        self.daily = DailyRecord(store, clock)
+        self.reply_listeners: list = []  # told of every thread reply: (group, user, thread id, event id)
+
+    def on_reply(self, listener) -> None:
+        """A duty that watches threads of its own (an event's follow-up) hears of each reply here."""
+        self.reply_listeners.append(listener)
 
     # --- messages ------------------------------------------------------------------------------
     def message(self, group: Group, user_id: str, message_id: str, thread_id: str | None, kind: str, event_id: str) -> None:
@@ -87,6 +98,8 @@ class ActivityService:
         self.store.accumulate(CHANNEL_ACTIVE, group.key, latest={"team_id": group.team_id, "channel_id": group.channel_id,
                                                                  "last_message_at": utc_iso(now)}, once=f"{event_id}:channel")
         if thread_id and thread_id != message_id:
+            for listener in self.reply_listeners:
+                listener(group, user_id, thread_id, event_id)
             self._reply(group, user_id, thread_id, now, event_id)
             return
         joined_at = (self.store.get(MEMBERS, key) or {}).get("joined_at")
@@ -120,7 +133,12 @@ class ActivityService:
         return None, ""
 
     def _touch(self, group: Group, user_id: str, now: datetime, event_id: str) -> None:
-        self.store.accumulate(LAST_ACTIVE, member_key(group.team_id, group.channel_id, user_id), latest={
+        key = member_key(group.team_id, group.channel_id, user_id)
+        before = self.store.get(LAST_ACTIVE, key)  # read before it moves: their first activity of the day?
+        self.daily.active(group, parse_iso(before["at"]) if before else None, now, event_id)
+        if before is None:
+            self.daily.membership_changed(group)  # someone seen here for the first time
+        self.store.accumulate(LAST_ACTIVE, key, latest={
             "team_id": group.team_id, "channel_id": group.channel_id, "user_id": user_id, "at": utc_iso(now)},
             once=f"{event_id}:active")
 
@@ -149,10 +167,13 @@ class ActivityService:
             self.store.accumulate(kudos_table(week), given_key, latest={"counted": True, "author": author,
                                                                        "day_key": daily_key}, once=f"{event_id}:kudos-note")
             self._credit(group, week, author, {"kudos": 1}, f"{event_id}:credit-kudos")
+            self.daily.kudos(group, 1, f"{event_id}:daily-kudos")
         elif not added and counted and counted.get("counted"):
             self.store.accumulate(kudos_table(week), counted["day_key"], add={"given": -1}, once=f"{event_id}:given")
             self.store.accumulate(kudos_table(week), given_key, latest={"counted": False}, once=f"{event_id}:kudos-note")
             self._credit(group, week, counted["author"], {"kudos": -1}, f"{event_id}:credit-kudos")
+            given_on = date.fromisoformat(counted["day_key"].rsplit(":", 1)[1])  # "<group>:<giver>:<local day>"
+            self.daily.kudos(group, -1, f"{event_id}:daily-kudos", day=given_on)
 
     def _is_bot(self, team_id: str, user_id: str) -> bool:
         try:
@@ -167,6 +188,10 @@ class ActivityService:
         week = iso_week(self.clock.now(), group.config["timezone"])
         add = {"answers": 1, **{f"topic:{word}": 1 for word in dict.fromkeys(topics[:5])}}
         self._credit(group, week, answerer, add, f"answer:{question_key}")
+
+    def followed_up(self, group: Group, user_id: str, once: str) -> None:
+        """`user_id` posted their update in an event's follow-up thread (once per event)."""
+        self._credit(group, iso_week(self.clock.now(), group.config["timezone"]), user_id, {"followups": 1}, once)
 
     def _credit(self, group: Group, week: str, user_id: str, add: dict, once: str) -> None:
         self.store.accumulate(contributions_table(week), member_key(group.team_id, group.channel_id, user_id), add=add,

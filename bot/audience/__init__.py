@@ -9,7 +9,8 @@ group get it in a digest by direct message.
 Rules, each a decision:
 - Only from public groups: a private channel's content never goes to people outside it.
 - Never to the author (the asker; the author of a highlighted message), never to someone who
-  already took part in the thread (the answerer, the repliers), never to a member of the group.
+  already took part in the thread (the answerer, the repliers), never to a member of the group,
+  never to a bot or a deactivated account.
 - One digest a day at most per person, sent within their working hours (09:00-18:00, Monday to
   Friday, in their own time zone, since a follower has no group to take hours from), at most
   `WEEKLY_CAP` digests a week and `ITEMS_PER_DIGEST` items each; an item waits at most
@@ -21,7 +22,8 @@ Tables:
 - `topic_index`: per `team:<first stem of the topic>`, who follows which topic, so matching a text
   reads one small document per distinct word of the text, whatever the number of followers.
 - `audience_items`: per person and item (`team:user:channel:ts`), what waits for their digest;
-  inserted once, so a re-resolved question or a second highlight queues nothing new.
+  inserted once and kept, marked sent, until it is `ITEM_KEPT` old, so a re-resolved question or
+  a second highlight queues nothing new, also after the digest that carried it went out.
 Digest keys name the person and their local day (`audience:<team>:<user>:<day>`), so a restart
 or a retry sends nothing twice.
 """
@@ -30,6 +32,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group
@@ -58,6 +61,14 @@ class TopicError(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class Shared(NamedTuple):
+    """What sharing an item did: how many followers it was queued for and the topics they follow;
+    when none, `already` says how many had it already (queued or sent), and `topics` are theirs."""
+    count: int
+    topics: list
+    already: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,20 +140,20 @@ class AudienceService:
         return found
 
     # --- sharing ------------------------------------------------------------------------------------
-    def share(self, item: Item) -> tuple[int, list[str]]:
-        """Queue the item for the followers it may go to: (how many, the topics that matched).
-        Raises PlatformError when the group's channel or members cannot be looked up."""
+    def share(self, item: Item) -> Shared:
+        """Queue the item for the followers it may go to (see `Shared`). Raises PlatformError when
+        the group's channel or members cannot be looked up."""
         group = item.group
         followers = self.followers_of(group.team_id, item.text)
         if not followers:
-            return 0, []
+            return Shared(0, [])
         if self.workspace.channel(group.team_id, group.channel_id).is_private:
-            return 0, []
+            return Shared(0, [])
         members = set(self.workspace.members(group.team_id, group.channel_id))
         now = utc_iso(self.clock.now())
-        queued, topics = 0, set()
+        queued, topics, already, their_earlier = 0, set(), 0, set()
         for user, their_topics in sorted(followers.items()):
-            if user == item.author or user in item.seen_by or user in members:
+            if user == item.author or user in item.seen_by or user in members or self._never_reached(group.team_id, user):
                 continue
             doc = {"user": user, "team_id": group.team_id, "channel_id": group.channel_id, "message_id": item.message_id,
                    "kind": item.kind, "topics": sorted(their_topics), "excerpt": _excerpt(item.text), "queued_at": now,
@@ -150,7 +161,19 @@ class AudienceService:
             if self.store.insert_if_absent(ITEMS, f"{group.team_id}:{user}:{group.channel_id}:{item.message_id}", doc):
                 queued += 1
                 topics.update(their_topics)
-        return queued, sorted(topics)
+            else:
+                already += 1
+                their_earlier.update(their_topics)
+        return Shared(queued, sorted(topics)) if queued else Shared(0, sorted(their_earlier), already)
+
+    def _never_reached(self, team_id: str, user: str) -> bool:
+        """A bot or a deactivated account gets no digest: not queued, so not counted as reached.
+        When the platform cannot say, the digest's sweep decides (it looks again)."""
+        try:
+            person = self.directory.person(team_id, user)
+        except PlatformError:
+            return False
+        return person.is_bot or person.deleted
 
     def question_resolved(self, group: Group, question: dict) -> None:
         """The questions duty's hook: a resolved question is shared with outside followers."""
@@ -170,6 +193,8 @@ class AudienceService:
         for doc in self.store.find(ITEMS):
             if now - parse_iso(doc["queued_at"]) > ITEM_KEPT:
                 self.store.delete(ITEMS, _item_key(doc))
+                continue
+            if doc.get("sent_at"):  # in a digest already; kept so that sharing it again adds nothing
                 continue
             waiting.setdefault((doc["team_id"], doc["user"]), []).append(doc)
         sent = 0
@@ -194,11 +219,14 @@ class AudienceService:
             return 0
         chosen = items[:ITEMS_PER_DIGEST]
         count = record.get("count", 0) + 1 if record.get("week") == week else 1
-        self.store.put(SENT, f"{team_id}:{user}", {"day": day, "week": week, "count": count})
+        # Queued first, then recorded: a crash between the two queues it again under the same key
+        # (the outbox ignores it), where the other order would lose the day.
         self.outbox.send(Post(key=f"audience:{team_id}:{user}:{day}", team_id=team_id, user_id=user,
                               message=digest_message(chosen, self.directory)))
+        self.store.put(SENT, f"{team_id}:{user}", {"day": day, "week": week, "count": count})
+        sent_at = utc_iso(now)
         for doc in chosen:
-            self.store.delete(ITEMS, _item_key(doc))
+            self.store.update(ITEMS, _item_key(doc), lambda current: current and {**current, "sent_at": sent_at})
         return 1
 
 

@@ -13,7 +13,8 @@ DEFAULT_SHOWN, MAX_SHOWN = 10, 50
 
 def install(registry: CommandRegistry, core) -> None:
     def audit(call: Invocation, group: Group, rest: str) -> Reply:
-        if rest and not (rest.isdigit() and 1 <= int(rest) <= MAX_SHOWN):
+        # isdecimal, not isdigit: "²" is a digit int() refuses; two figures at most, as int() refuses thousands.
+        if rest and not (rest.isdecimal() and len(rest) <= 2 and 1 <= int(rest) <= MAX_SHOWN):
             return registry.usage(group, "audit")
         entries = core.audit.recent(group.key, int(rest) if rest else DEFAULT_SHOWN)
         if not entries:

@@ -26,11 +26,13 @@ class Invocation:
     text: str  # plain text after the command name; mentions appear as "@name"
     mentions: tuple[str, ...] = ()  # ids of the people mentioned in `text`, in order
     id: str = ""  # the platform's id for this invocation, unique (idempotency keys)
+    channels: tuple[str, ...] = ()  # ids of the channels mentioned in `text` ("#name" there), in order
 
 
 @dataclass
 class Reply:
     text: Text
+    buttons: tuple = ()  # tuple[Button, ...]: shown under the answer (the directory's "Request to join")
 
 
 Run = Callable[[Invocation, "Group | None", str], Reply]

@@ -26,7 +26,6 @@ or are active in it (post, reply, react: `ActivityService.last_active`).
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable
@@ -35,10 +34,11 @@ from ..activity import MEMBERS, ActivityService, activity_table, member_key
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group, GroupService
 from ..i18n import t, tp
-from ..messages import Button, ChannelRef, Code, Link, Mention, Message, Text, join, people, text
+from ..messages import Actions, Button, ChannelRef, Code, Link, Mention, Message, Text, join, people, text
 from ..ports import Directory, Messenger, PlatformError, Post
-from ..questions import OPEN, QuestionService, archive_table, humanize_age
+from ..questions import QuestionService, humanize_age
 from ..recognition import RecognitionService
+from ..report.metrics import MetricsService, change_text, duration_text  # noqa: F401 (duration_text: the digest's too)
 from ..store import Store
 from ..worktime import local_date, zone
 
@@ -108,17 +108,6 @@ class WeekNumbers:
     still_open: int
 
 
-def duration_text(locale: str, seconds: float) -> str:
-    """"45 min", "2 h", "2 h 15 min", "3 days": minutes count below two days (a median or its change)."""
-    minutes = int(round(seconds / 60))
-    if minutes < 60:
-        return tp(locale, "age.minutes", n=str(minutes))
-    if minutes < 48 * 60:
-        hours, rest = divmod(minutes, 60)
-        return tp(locale, "digest.hours_minutes", hours=str(hours), minutes=str(rest)) if rest else tp(locale, "age.hours", n=str(hours))
-    return tp(locale, "age.days", n=str(minutes // (24 * 60)))
-
-
 NUMBER_LINES = (  # (field, catalogue line), in the order shown
     ("members", "digest.numbers.members"), ("joins", "digest.numbers.joins"), ("leaves", "digest.numbers.leaves"),
     ("active", "digest.numbers.active"), ("asked", "digest.numbers.asked"), ("answered", "digest.numbers.answered"),
@@ -128,8 +117,10 @@ NUMBER_LINES = (  # (field, catalogue line), in the order shown
 
 class DigestService:
     def __init__(self, store: Store, clock: Clock, groups: GroupService, activity: ActivityService,
-                 questions: QuestionService, recognition: RecognitionService, directory: Directory, messenger: Messenger):
+                 questions: QuestionService, recognition: RecognitionService, directory: Directory, messenger: Messenger,
+                 metrics: MetricsService | None = None):
         self.store = store
+        self.metrics = metrics or MetricsService(store, clock)
         self.clock = clock
         self.groups = groups
         self.activity = activity
@@ -150,6 +141,8 @@ class DigestService:
         """Add a section to every owner checklist. `build(group, week)` returns its lines (the first
         one is its title; text in the group's locale, user text as plain string parts), or None
         (or []) when there is nothing to say this time; `week` is the reviewed week ("2026-W48").
+        A line may be an `Actions` row: buttons about the lines just before it, shown under them
+        (stale content's Keep / Unpin / Relabel per item).
         Sections are shown by `order`, then in the order they were added: this duty uses 10
         (unanswered), 20 (newcomers), 30 (thanks), 80 (numbers) and 90 (share the load), so things
         to act on (join requests, flags, stale content) fit between 10 and 80. A name is added once."""
@@ -170,15 +163,24 @@ class DigestService:
         paragraphs = [t(locale, "digest.reminder_lead")] if reminder else []
         paragraphs.append(t(locale, "digest.header", group=ChannelRef(group.channel_id), start=start.date().isoformat(),
                             end=(end - timedelta(days=1)).date().isoformat()))
+        rows = []
         for _, _, _, build in self._sections:
-            lines = build(group, reviewed)
-            if lines:
-                paragraphs.append(join(lines, "\n"))
+            lines, chunk = build(group, reviewed) or [], []
+            for line in lines:  # an `Actions` line is a row of buttons under the lines before it
+                if isinstance(line, Actions):
+                    if chunk:
+                        paragraphs.append(join(chunk, "\n"))
+                        chunk = []
+                    rows.append((len(paragraphs) - 1, line))
+                else:
+                    chunk.append(line)
+            if chunk:
+                paragraphs.append(join(chunk, "\n"))
         value = f"{group.key}:{week}"
         return Message.of(*paragraphs, notes=[t(locale, "digest.note", timezone=group.config["timezone"],
                                                     preview=Code("/community digest preview"))],
                           buttons=[Button(tp(locale, "digest.done_button"), DONE, value, primary=True),
-                                   Button(tp(locale, "digest.tomorrow_button"), TOMORROW, value)])
+                                   Button(tp(locale, "digest.tomorrow_button"), TOMORROW, value)], rows=rows)
 
     def send_week(self, group: Group, week: str) -> int:
         """The weekly sweep's work: queue this week's checklist to each owner; how many were queued.
@@ -265,65 +267,12 @@ class DigestService:
 
     # --- the numbers ------------------------------------------------------------------------
     def numbers(self, group: Group, week: str) -> WeekNumbers:
-        """The week in numbers, from the store only (read once a week, never on the hot path).
-
-        `week` is an ISO week in the group's time zone: [start, end) runs from Monday 00:00 to the
-        next Monday 00:00 local time.
-        - members: the people known to be in the group at `end`. The bot never lists a channel; it
-          knows people from the joins and leaves it saw (the members table: a member whose latest
-          join is before `end` and who had not left by `end`) and, for people who were there before
-          the group was set up (no join recorded), from their activity: anyone ever seen active
-          here and never seen leaving, and anyone seen leaving at or after `end`. Someone who left
-          and rejoined counts from their latest join only; people who were there before the set-up
-          and never did anything are not known, so not counted.
-        - joins, leaves: latest joins (leaves) recorded within the week.
-        - active members: the people with at least one message, reply, question or reaction in the
-          week's activity record (`activity.<week>`). That record is partitioned by UTC week, so
-          the week's edges are Monday 00:00 UTC rather than local midnight (hours, not days, apart).
-        - questions asked: tracked questions whose `asked_at` is within the week (the open table
-          and the month archives).
-        - answered: of those, the ones someone other than the asker replied to before `end`.
-        - median time to first answer: the median, over those answered, of the wall-clock time
-          from the question to that first reply (`answer_seconds`; the mean of the two middle ones
-          for an even count); None when none was answered.
-        - still open: of those asked, the ones neither replied to nor resolved before `end`.
-        Each number is measured at the end of its own week, so the week before, computed the same
-        way for the change, shows what last week's checklist showed, unless the record learned
-        more since (someone from before the set-up seen for the first time, a rejoin).
-        """
-        tz = group.config["timezone"]
-        start, end = week_bounds(week, tz)
-        members = joins = leaves = 0
-        recorded = set()
-        for doc in self.store.find(MEMBERS, team_id=group.team_id, channel_id=group.channel_id):
-            recorded.add(doc["user_id"])
-            joined = parse_iso(doc["joined_at"]) if doc.get("joined_at") else None
-            left = parse_iso(doc["left_at"]) if doc.get("status") == "left" and doc.get("left_at") else None
-            if joined is not None and start <= joined < end:
-                joins += 1
-            if left is not None and start <= left < end:
-                leaves += 1
-            if (joined is None or joined < end) and (left is None or left >= end):
-                members += 1
-        members += len(set(self.activity.last_active(group)) - recorded)
-        active = sum(1 for doc in self.store.find(activity_table(datetime.combine(week_monday(week), time(12))),
-                                                  team_id=group.team_id, channel_id=group.channel_id)
-                     if any(doc.get(name, 0) > 0 for name in ACTIVITY))
-        asked = self._questions_asked(group, start, end)
-        replied = [doc for doc in asked if doc.get("first_reply_at") and parse_iso(doc["first_reply_at"]) < end]
-        closed = {doc["key"] for doc in replied} | {doc["key"] for doc in asked
-                                                   if doc.get("resolved_at") and parse_iso(doc["resolved_at"]) < end}
-        median = statistics.median(doc["answer_seconds"] for doc in replied) if replied else None
-        still_open = sum(1 for doc in asked if doc["key"] not in closed)
-        return WeekNumbers(members, joins, leaves, active, len(asked), len(replied), median, still_open)
-
-    def _questions_asked(self, group: Group, start: datetime, end: datetime) -> list[dict]:
-        """Questions asked in [start, end): the open table, then the archives of the (UTC) months
-        the week touches, which hold the later state of a question found in both."""
-        found = {doc["key"]: doc for doc in self.store.find(OPEN, team_id=group.team_id, channel_id=group.channel_id)}
-        for table in dict.fromkeys(archive_table(moment.astimezone(zone("UTC"))) for moment in (start, end - timedelta(seconds=1))):
-            found.update((doc["key"], doc) for doc in self.store.find(table, team_id=group.team_id, channel_id=group.channel_id))
-        return sorted((doc for doc in found.values() if start <= parse_iso(doc["asked_at"]) < end), key=lambda d: d["asked_at"])
+        """The week in numbers (`bot.report.metrics` says what each one counts, measured at the end
+        of the week). `week` is an ISO week in the group's time zone: Monday 00:00 to the next
+        Monday 00:00 local time."""
+        monday = week_monday(week)
+        n = self.metrics.numbers(group, monday, monday + timedelta(days=7))
+        return WeekNumbers(n.members, n.joins, n.leaves, n.active, n.asked, n.answered, n.median_answer_seconds, n.unanswered)
 
     def _observed(self, group: Group, week: str) -> bool:
         """Whether the group existed at some point of `week` (a week before it is not compared)."""
@@ -419,13 +368,7 @@ class DigestService:
     @staticmethod
     def _change(locale: str, value, previous, *, duration: bool = False) -> Text:
         """" (+2)", " (−1)", " (=)", or nothing when there is nothing to compare with."""
-        if value is None or previous is None:
-            return text()
-        delta = value - previous
-        if (abs(delta) < 60) if duration else delta == 0:
-            return t(locale, "digest.change.same")
-        amount = duration_text(locale, abs(delta)) if duration else str(abs(delta))
-        return t(locale, "digest.change", delta=("+" if delta > 0 else "−") + amount)
+        return change_text(locale, value, previous, kind="duration" if duration else "count")
 
     def share_section(self, group: Group, week: str) -> list[Text] | None:
         """"Delegate or share": shown when no owner has acted for two weeks (counted from the

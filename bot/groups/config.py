@@ -192,6 +192,17 @@ GROUP_SETTINGS: dict[str, GroupSetting] = {
     "prompt_day": GroupSetting(ONE_DAY, "tue"),
     "prompt_time": GroupSetting(TIME_OF_DAY, "10:00"),
     "prompt_when_quiet": GroupSetting(duration(HOUR, 30 * DAY), 2 * DAY),
+    # approval
+    # Membership approval: joining takes an owner's yes; a private group is listed in the
+    # directory (and takes requests) only when its owners say so.
+    "approval": GroupSetting(ON_OFF, False),
+    "listed_when_private": GroupSetting(ON_OFF, False),
+    # content
+    # Pinned messages and bookmarks older than this (since pinned, added or kept) are up for review.
+    "stale_after": GroupSetting(duration(DAY, 730 * DAY), 180 * DAY),
+    # moderation
+    "moderation_defaults": GroupSetting(ON_OFF, True),  # the shared French and English list
+    "moderation_notice": GroupSetting(ON_OFF, False),  # the author is told at once of a rule match
 }
 
 

@@ -111,7 +111,9 @@ class DeliveryWorker:
                 log.exception("delivery worker step failed; continuing")
                 wait = 1.0
             if wait is None:
-                self._idle.set()
+                with self._lock:  # a post queued since `step` looked must not be reported idle
+                    if not self._heap:
+                        self._idle.set()
                 wait = 1.0
             self.outbox.wait_for_work(min(wait, 1.0))
 

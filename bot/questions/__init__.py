@@ -9,12 +9,16 @@ Life of a question (all state in the store, so a restarted bot carries on where 
     ▼
   resolved → archived in `questions.YYYY-MM`; the answerer gains learned expertise.
 Waits count working time in the group's time zone; nobody is pinged outside their own working
-hours or beyond the daily cap; a step with nobody to ask passes to the next at once.
+hours or beyond the daily cap; a step with nobody to ask passes to the next at once. Only good
+matches are asked (`experts.Match.strong`): when nobody matches well, no expert is pinged and the
+owners are told so, with the question's key words.
+Every message also teaches its author's vocabulary in the group (`experts.heard`): replies weigh
+more than other messages, the reply that resolved a question more still, questions nothing.
 Open questions live in one small table, so per-message work never grows with history.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..activity import ActivityService
@@ -27,12 +31,15 @@ from ..store import Store
 from ..worktime import add_working_time, is_working, local_date
 from .detection import looks_like_question, question_summary
 from .experts import ExpertService, Match
+from .vocabulary import ANSWER, MESSAGE, REPLY
 
 OPEN = "open_questions"
 LADDER = ("experts", "more_experts", "owners")
 WAIT_BEFORE = {"experts": "first_wait", "more_experts": "second_wait", "owners": "owners_wait"}
 EXPERTS_PER_STEP = 2
 STALE_AFTER = timedelta(days=30)
+REPLY_TEXTS_KEPT = 20  # replies kept per question (600 characters each) to learn from the answer
+KEY_WORDS = 5
 ARCHIVE_MONTHS_LOOKED_AT = 3  # a question closed earlier than that is no longer looked up by id
 MARK_ANSWERED = "question_mark_answered"  # button action ids (neutral: every adapter routes them)
 NOT_MY_TOPIC = "question_not_my_topic"
@@ -55,6 +62,7 @@ class Ping:
     step: str  # "experts", "more_experts", "owners" or "replacement"
     people: list[str]
     matches: list[Match]
+    key_words: list[str] = field(default_factory=list)  # owners asked because nobody matched well
 
 
 class QuestionService:
@@ -73,12 +81,15 @@ class QuestionService:
     def on_message(self, group: Group, user_id: str, message_id: str, thread_id: str | None, text_: str) -> str:
         """Track questions and replies to them; the kind of activity this message was
         ("questions", "replies" or "messages"). The adapter hands plain text."""
+        once = f"vocabulary:{group.key}:{message_id}"  # a replayed or redelivered message teaches once
         if thread_id and thread_id != message_id:
-            self.thread_reply(group, thread_id, message_id, user_id)
+            if not self._reply(group, thread_id, message_id, user_id, text_).get("asker"):
+                self.experts.heard(group.team_id, group.channel_id, user_id, text_, REPLY, once)
             return "replies"
         if group.config["question_routing"] and looks_like_question(text_):
             self.ask(group, user_id, message_id, text_)
             return "questions"
+        self.experts.heard(group.team_id, group.channel_id, user_id, text_, MESSAGE, once)
         return "messages"
 
     def ask(self, group: Group, asker: str, ts: str, text_: str) -> dict | None:
@@ -91,9 +102,14 @@ class QuestionService:
             "next_step": "experts", "next_due_at": utc_iso(self._after_wait(group, now, group.config["first_wait"])),
             "steps": {}, "pinged": [], "declined": [], "replies": {},
         }
-        if self.get(group.team_id, group.channel_id, ts) is not None:
+        existing = self.get(group.team_id, group.channel_id, ts)
+        if existing is not None:
+            self._record(group, existing)  # a replayed event: the day's record holds it again
             return None
-        return doc if self.store.insert_if_absent(OPEN, doc["key"], doc) else None
+        if not self.store.insert_if_absent(OPEN, doc["key"], doc):
+            return None
+        self._record(group, doc)
+        return doc
 
     def ask_for(self, group: Group, asker: str, text_: str, invocation_id: str) -> None:
         """`/community ask`: post the question for them; it is tracked once delivered."""
@@ -121,14 +137,22 @@ class QuestionService:
     def is_tracked(self, team_id: str, channel_id: str, ts: str) -> bool:
         return self.store.get(OPEN, question_key(team_id, channel_id, ts)) is not None
 
-    def thread_reply(self, group: Group, thread_ts: str, reply_ts: str, user_id: str) -> str | None:
+    def thread_reply(self, group: Group, thread_ts: str, reply_ts: str, user_id: str, text_: str = "") -> str | None:
         """A reply in a question's thread. 'answered' when it is the first from someone else."""
+        return self._reply(group, thread_ts, reply_ts, user_id, text_).get("result")
+
+    def _reply(self, group: Group, thread_ts: str, reply_ts: str, user_id: str, text_: str) -> dict:
+        """`thread_reply`'s outcome: "result", and "asker" when the asker wrote it."""
         outcome = {}
 
         def apply(doc):
             if doc is None or user_id == doc["asker"]:
+                outcome["asker"] = doc is not None
                 return doc
             doc["replies"][reply_ts] = user_id
+            texts = doc.setdefault("reply_texts", {})
+            if text_ and len(texts) < REPLY_TEXTS_KEPT:
+                texts[reply_ts] = text_[:600]  # what the answer said, if this reply resolves it
             if doc["status"] == "open":
                 now = self.clock.now()
                 doc.update(status="answered", first_replier=user_id, first_reply_at=utc_iso(now), next_step=None,
@@ -136,8 +160,10 @@ class QuestionService:
                            nudge_due_at=utc_iso(now + timedelta(seconds=group.config["resolve_nudge"])))
                 outcome["result"] = "answered"
             return doc
-        self.store.update(OPEN, question_key(group.team_id, group.channel_id, thread_ts), apply)
-        return outcome.get("result")
+        doc = self.store.update(OPEN, question_key(group.team_id, group.channel_id, thread_ts), apply)
+        if doc is not None and user_id != doc["asker"]:
+            self._record(group, doc)
+        return outcome
 
     def question_of_reply(self, team_id: str, channel_id: str, reply_ts: str) -> dict | None:
         for doc in self.store.find(OPEN, team_id=team_id, channel_id=channel_id):
@@ -146,31 +172,40 @@ class QuestionService:
         return None
 
     # --- resolving -------------------------------------------------------------------------
-    def resolve(self, group: Group, ts: str, by_user: str, answerer: str | None = None) -> str:
-        """'resolved', 'not_allowed' (only the asker or an owner), 'already' or 'unknown'."""
+    def resolve(self, group: Group, ts: str, by_user: str, answerer: str | None = None, answer_ts: str | None = None) -> str:
+        """'resolved', 'not_allowed' (only the asker or an owner), 'already' or 'unknown'.
+        `answer_ts` is the reply marked as the answer, when one was."""
         key = question_key(group.team_id, group.channel_id, ts)
         doc = self.store.get(OPEN, key)
         if doc is None:
-            return "already" if self.get(group.team_id, group.channel_id, ts) else "unknown"
+            closed = self.get(group.team_id, group.channel_id, ts)
+            if closed is not None:
+                self._record(group, closed)  # a replayed resolution: its day's record holds it again
+            return "already" if closed else "unknown"
         if by_user != doc["asker"] and not self.groups.may_own(group, by_user):
             return "not_allowed"
         answerer = answerer or doc.get("first_replier")
         if answerer == doc["asker"]:
             answerer = doc.get("first_replier")
         doc.update(status="resolved", resolved_by=by_user, resolved_at=utc_iso(self.clock.now()), answerer=answerer, next_step=None)
+        texts = doc.pop("reply_texts", {})  # replies are not archived: they only served to learn from the answer
         self.store.put(archive_table(parse_iso(doc["asked_at"])), key, doc)  # archive first: a crash leaves a duplicate, never a loss
         self.store.delete(OPEN, key)
+        self._record(group, doc)
         if answerer:
             self.experts.learn(group.team_id, answerer, doc["text"])
+            answer = texts.get(answer_ts) if answer_ts in texts else \
+                "\n".join(text_ for reply, text_ in texts.items() if doc["replies"].get(reply) == answerer)
+            self.experts.heard(group.team_id, group.channel_id, answerer, answer, ANSWER, f"vocabulary-answer:{key}")  # ids are store-wide: not "answer:…" (activity)
             if self.activity is not None:
                 self.activity.answered(group, answerer, self.experts.topic_words(doc["text"]), key)
         for listener in self.resolved_listeners:
             listener(group, doc)
         return "resolved"
 
-    def mark_answered(self, group: Group, ts: str, by_user: str, answerer: str | None = None) -> str:
+    def mark_answered(self, group: Group, ts: str, by_user: str, answerer: str | None = None, answer_ts: str | None = None) -> str:
         """The button or the shortcut: resolve, and thank in the thread (once per question)."""
-        outcome = self.resolve(group, ts, by_user, answerer)
+        outcome = self.resolve(group, ts, by_user, answerer, answer_ts)
         if outcome == "resolved":
             thanks = t(group.locale, "answer.marked", user=Mention(answerer)) if answerer else \
                 t(group.locale, "question.marked_answered", user=Mention(by_user))
@@ -183,15 +218,35 @@ class QuestionService:
         if reaction != "check":
             return
         question = self.get(group.team_id, group.channel_id, message_id)
-        answerer = None
+        answerer = answer_ts = None
         if question is None:
             question = self.question_of_reply(group.team_id, group.channel_id, message_id)
             answerer = question["replies"].get(message_id) if question else None
+            answer_ts = message_id
         if question is None or question["status"] not in ("open", "answered") or user_id != question["asker"]:
             return
-        if self.resolve(group, question["ts"], user_id, answerer=answerer) == "resolved":
+        if self.resolve(group, question["ts"], user_id, answerer=answerer, answer_ts=answer_ts) == "resolved":
             self._post_in_thread(group, question["ts"], f"resolved:{group.key}:{question['ts']}",
                                  Message.of(t(group.locale, "question.marked_answered", user=Mention(user_id))))
+
+    def _record(self, group: Group, doc: dict) -> None:
+        """The question's state in the per-day record the numbers are read from (`bot.activity.daily`)."""
+        if self.activity is not None:
+            self.activity.daily.question(group, doc)
+
+    # --- privacy ---------------------------------------------------------------------------
+    def forget(self, team_id: str, user_id: str, channel_ids: list[str]) -> int:
+        """`/community expertise forget`: what was learned about a member goes, and so do their
+        replies kept to learn from a future answer; how many words were forgotten."""
+        def drop_texts(doc):
+            if doc is None:
+                return None
+            doc["reply_texts"] = {ts: text_ for ts, text_ in doc.get("reply_texts", {}).items() if doc["replies"].get(ts) != user_id}
+            return doc
+        for doc in self.store.find(OPEN, team_id=team_id):
+            if any(doc["replies"].get(ts) == user_id for ts in doc.get("reply_texts", {})):
+                self.store.update(OPEN, doc["key"], drop_texts)
+        return self.experts.forget(team_id, user_id, channel_ids)
 
     # --- "Not my topic" ----------------------------------------------------------------------
     def decline(self, group: Group, ts: str, expert: str) -> str:
@@ -209,7 +264,7 @@ class QuestionService:
             return doc
         doc = self.store.update(OPEN, question_key(group.team_id, group.channel_id, ts), apply)
         if outcome["result"] == "declined":
-            self.experts.decline(group.team_id, expert, doc["text"])
+            self.experts.decline(group.team_id, expert, doc["text"], group.channel_id)
         return outcome["result"]
 
     def pass_on(self, group: Group, ts: str, expert: str) -> str:
@@ -235,7 +290,7 @@ class QuestionService:
         exclude = {doc["asker"], *doc["pinged"], *doc["declined"]}
         now = self.clock.now()
         for match in self.experts.rank_for(group.team_id, group.channel_id, doc["text"], exclude):
-            if not self._is_bot(group.team_id, match.user_id) and self._may_ping(group, match.user_id, now, True):
+            if match.strong and not self._is_bot(group.team_id, match.user_id) and self._may_ping(group, match.user_id, now, True):
                 return Ping(doc, "replacement", [match.user_id], [match])
         return None
 
@@ -293,7 +348,8 @@ class QuestionService:
         else:
             exclude = {doc["asker"], *doc["pinged"], *doc["declined"]}
             candidates = self.experts.rank_for(group.team_id, group.channel_id, doc["text"], exclude)
-            candidates = [m for m in candidates if not self._is_bot(group.team_id, m.user_id)]
+            # Weak matches are never pinged: when nobody matches well the owners hear it instead.
+            candidates = [m for m in candidates if m.strong and not self._is_bot(group.team_id, m.user_id)]
         if not candidates:
             self._pass_step(group, doc, step, now)
             return None, True
@@ -303,7 +359,10 @@ class QuestionService:
         chosen = available if step == "owners" else spread_load(available, self, group.team_id, now)[:EXPERTS_PER_STEP]
         if step != "owners" and len(chosen) == 2 and chosen[1].score < chosen[0].score / 2:
             chosen = chosen[:1]  # a much weaker second match would only be noise
-        return Ping(doc, step, [m.user_id for m in chosen], chosen), False
+        key_words = []
+        if step == "owners" and not doc["pinged"]:  # no expert was asked: say why, with what it is about
+            key_words = self.experts.key_words(group.team_id, group.channel_id, doc["text"], KEY_WORDS)
+        return Ping(doc, step, [m.user_id for m in chosen], chosen, key_words), False
 
     def _is_bot(self, team_id: str, user_id: str) -> bool:
         try:
@@ -403,15 +462,38 @@ def ping_message(group: Group, ping: Ping, now: datetime, lead=None) -> Message:
     locale, doc = group.locale, ping.question
     if ping.step == "owners":
         age = humanize_age(locale, (now - parse_iso(doc["asked_at"])).total_seconds())
-        body = t(locale, "question.escalate_owners", mentions=people(ping.people), asker=Mention(doc["asker"]), age=age)
+        if ping.key_words:
+            body = t(locale, "question.escalate_owners_no_match", mentions=people(ping.people), asker=Mention(doc["asker"]),
+                     age=age, words=", ".join(ping.key_words))
+        else:
+            body = t(locale, "question.escalate_owners", mentions=people(ping.people), asker=Mention(doc["asker"]), age=age)
     else:
-        reasons = [t(locale, "question.escalate_reason_learned" if m.learned else "question.escalate_reason",
-                     user=Mention(m.user_id), topics=", ".join(m.topics)) for m in ping.matches]
+        reasons = [reason(locale, m) for m in ping.matches]
         body = t(locale, "question.escalate", mentions=people(ping.people), asker=Mention(doc["asker"]), reasons=join(reasons, "\n"))
     buttons = [Button(tp(locale, "question.mark_answered"), MARK_ANSWERED, doc["ts"], primary=True)]
     if ping.step != "owners":
         buttons.append(Button(tp(locale, "question.not_my_topic"), NOT_MY_TOPIC, doc["ts"]))
     return Message.of(text(lead, "\n", body) if lead else body, buttons=buttons)
+
+
+def reason(locale: str, match: Match):
+    """Why this person was asked: their topics (and the alias that led there), the questions they
+    resolved, or the words they often use in the group."""
+    user = Mention(match.user_id)
+    if match.source == "vocabulary":
+        return t(locale, "question.escalate_reason_vocabulary", user=user, words=words_and(locale, match.topics))
+    if match.source == "answers":
+        return t(locale, "question.escalate_reason_learned", user=user, topics=", ".join(match.topics))
+    topics = [t(locale, "question.topic_alias", topic=topic, alias=match.aliases[topic]) if topic in match.aliases else topic
+              for topic in match.topics]
+    return t(locale, "question.escalate_reason", user=user, topics=join(topics))
+
+
+def words_and(locale: str, words: list[str]):
+    """'kubectl', 'kubectl and helm', 'kubectl, helm and pod'."""
+    if len(words) < 2:
+        return "".join(words)
+    return t(locale, "question.words_and", words=", ".join(words[:-1]), last=words[-1])
 
 
 def humanize_age(locale: str, seconds: float) -> str:

@@ -2,7 +2,8 @@
 
 Seed: "recognise contributions". What counts is what helps, not what is loud (from the activity
 record, `bot.activity`): an answer that resolved a question counts most, then a first reply to a
-newcomer, then kudos received and threads that others joined. Chatter scores nothing. Members can
+newcomer, then kudos received, threads that others joined and updates posted in an event's
+follow-up thread. Chatter scores nothing. Members can
 opt out of being named; bots never are. The post goes out once per group and ISO week at the
 group's day and time (`schedules/recognition.py`); an empty week posts nothing.
 """
@@ -17,7 +18,7 @@ from ..messages import Button, ChannelRef, Mention, Message, Text, join, text
 from ..ports import Directory, Messenger, PlatformError, Post
 from ..store import Store
 
-WEIGHTS = {"answers": 3, "welcomed": 2, "kudos": 1, "threads": 1}
+WEIGHTS = {"answers": 3, "welcomed": 2, "kudos": 1, "threads": 1, "followups": 1}
 MAX_NAMED = 5
 OPT_OUT = "recognition_opt_out"  # the post's button
 OPTED_OUT = "recognition_opt_outs"
@@ -46,6 +47,8 @@ def reasons(locale: str, c: Contribution) -> Text:
         parts.append(t(locale, "recognition.threads.one" if c.threads == 1 else "recognition.threads.many", n=str(c.threads)))
     if c.kudos:
         parts.append(t(locale, "recognition.kudos.one" if c.kudos == 1 else "recognition.kudos.many", n=str(c.kudos)))
+    if c.followups:
+        parts.append(t(locale, "recognition.followups.one" if c.followups == 1 else "recognition.followups.many", n=str(c.followups)))
     return join(parts, ", ")
 
 
@@ -81,6 +84,7 @@ class RecognitionService:
             return False
         self.messenger.send(Post(key=f"recognition:{group.key}:{week}", team_id=group.team_id, channel_id=group.channel_id,
                                  message=self.message(group, week, draft), group=group.key))
+        self.activity.daily.thanked(group, week, len(draft))  # for the report's "people thanked"
         return True
 
     # --- opting out ----------------------------------------------------------------------------

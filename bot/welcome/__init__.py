@@ -61,6 +61,7 @@ class WelcomeService:
             doc.update(status="member", joined_at=utc_iso(now), welcomed_at=utc_iso(now), left_at=None)
             return doc
         self.store.update(MEMBERS, key, join)
+        self.activity.daily.membership_changed(group)
         return True
 
     def member_left(self, group: Group, user_id: str) -> None:
@@ -71,6 +72,7 @@ class WelcomeService:
             doc.update(status="left", left_at=now)
             return doc
         self.store.update(MEMBERS, member_key(group.team_id, group.channel_id, user_id), leave)
+        self.activity.daily.membership_changed(group)
 
     def _is_bot(self, team_id: str, user_id: str) -> bool:
         try:

@@ -232,14 +232,21 @@ class SlackEmulator:
         "views.update": "_views_echo",
         # Each duty's methods, under its heading (and its answers at the end of the class):
         # approval
+        "conversations.invite": "_conversations_invite",
 
         # moderation
 
         # content
+        "bookmarks.add": "_bookmarks_add",
+        "bookmarks.remove": "_bookmarks_remove",
+        "pins.add": "_pins_add",
+        "pins.remove": "_pins_remove",
 
         # events
 
         # report
+        "files.completeUploadExternal": "_files_complete_upload_external",
+        "files.getUploadURLExternal": "_files_get_upload_url_external",
 
         # audience
 
@@ -833,10 +840,10 @@ class SlackEmulator:
         return {"ok": True, "view": echoed}
 
     def _pins_list(self, args: Args) -> Dict[str, Any]:
-        return {"ok": True, "items": []}
+        return self._content_pins_list(args)  # the channel's real pins: see "content" below
 
     def _bookmarks_list(self, args: Args) -> Dict[str, Any]:
-        return {"ok": True, "bookmarks": []}
+        return self._content_bookmarks_list(args)
 
     # ------------------------------------------------------------------ chat
 
@@ -1113,14 +1120,299 @@ class SlackEmulator:
 
     # ------------------------------------------------------- each duty's methods
     # approval
+    def _conversations_invite(self, args: Args) -> Dict[str, Any]:
+        """Adds the people to the channel, as Slack does. It sends no event: Slack's
+        ``member_joined_channel`` for each is the caller's to deliver (the tests send it signed,
+        the local workspace delivers it when it hears this call)."""
+        channel = self._channels.get(args.get("channel", ""))
+        if channel is None or (channel.is_private and self.bot_user_id not in channel.members):
+            return _error("channel_not_found")
+        if channel.is_archived:
+            return _error("is_archived")
+        if self.bot_user_id not in channel.members:
+            return _error("not_in_channel")  # "the calling user must be a member of the channel"
+        users = args.get("users") or ""
+        user_ids = [str(u) for u in users] if isinstance(users, list) else [u for u in str(users).split(",") if u]
+        if not user_ids:
+            return _error("no_user")
+        for user_id in user_ids:
+            user = self._users.get(user_id)
+            if user is None or user.deleted:
+                return _error("user_not_found")
+            if user_id == self.bot_user_id:
+                return _error("cant_invite_self")
+            if user_id in channel.members:
+                return _error("already_in_channel")
+        channel.members.extend(user_ids)
+        return {"ok": True, "channel": self._channel_object(channel)}
 
     # moderation
 
     # content
+    # Pinned messages and bookmarks per channel (handlers/emulator/content.py), and the pin events
+    # Slack sends when a message is pinned or unpinned. The emulator does not send events itself:
+    # whoever drives the bot subscribes with ``on_event`` and delivers them (the tests and the
+    # local workspace sign and POST them). Events for the bot's own pins.remove go out on a thread
+    # of their own once the call is answered, as Slack's arrive a moment after its answer; those
+    # for what people do (``pin``, ``unpin``) are delivered before the helper returns.
+
+    def _content_state(self) -> Any:
+        from .content import ChannelContent  # here, beside its lines, so sibling duties merge cleanly
+        with self._lock:
+            state = self.__dict__.get("_content")
+            if state is None:
+                state = self.__dict__["_content"] = ChannelContent()
+                self.__dict__["_event_listeners"] = []
+            return state
+
+    def on_event(self, listener: Callable[[Dict[str, Any]], Any]) -> Callable[[], None]:
+        """``listener(event)`` hears of every event Slack would send the app about pins."""
+        self._content_state()
+        with self._lock:
+            self.__dict__["_event_listeners"].append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self.__dict__["_event_listeners"]:
+                    self.__dict__["_event_listeners"].remove(listener)
+        return unsubscribe
+
+    def _emit(self, event: Dict[str, Any], *, later: bool = False) -> None:
+        with self._lock:
+            listeners = list(self.__dict__.get("_event_listeners") or [])
+        if not listeners:
+            return
+
+        def deliver() -> None:
+            for listener in listeners:
+                try:
+                    listener(event)
+                except Exception:  # a listener's failure must never break the call that caused it
+                    pass
+        if later:
+            threading.Thread(target=deliver, name="emulator-event", daemon=True).start()
+        else:
+            deliver()
+
+    def _pin_event(self, kind: str, channel: str, ts: str, user: str, created: int) -> Dict[str, Any]:
+        from .content import pin_event
+        with self._lock:
+            message = dict(self._messages.get(channel, ts) or {"type": "message", "ts": ts})
+            message["permalink"] = self._chat_get_permalink({"channel": channel, "message_ts": ts}).get("permalink", "")
+            count = self._content_state().pin_count(channel)
+        return pin_event(kind, channel, user, message, created, self._new_ts(), count)
+
+    def _epoch(self, moment: Any) -> int:
+        """Seconds since the epoch: of ``moment`` (a datetime or a number), else of now."""
+        if moment is None:
+            return int(self._clock.now().timestamp()) if self._clock is not None else int(time.time())
+        return int(moment.timestamp()) if isinstance(moment, datetime) else int(moment)
+
+    def pin(self, channel: str, ts: str, user: str, *, created: Any = None, notify: bool = True) -> None:
+        """``user`` pins the message ``ts`` (which must be stored) and, with ``notify``, Slack tells
+        the app (``pin_added``). ``created``: when, a datetime or epoch seconds (default now)."""
+        from .content import ContentError
+        with self._lock:
+            if self._messages.get(channel, ts) is None:
+                raise ValueError(f"no message {ts} in {channel}")
+            try:
+                self._content_state().pin(channel, ts, user, self._epoch(created))
+            except ContentError as refused:
+                raise ValueError(refused.error) from None
+            event = self._pin_event("pin_added", channel, ts, user, self._epoch(created)) if notify else None
+        if event:
+            self._emit(event)
+
+    def unpin(self, channel: str, ts: str, user: str, *, notify: bool = True) -> None:
+        """``user`` unpins the message ``ts``; with ``notify`` the app hears ``pin_removed``."""
+        from .content import ContentError
+        with self._lock:
+            try:
+                pin = self._content_state().unpin(channel, ts)
+            except ContentError as refused:
+                raise ValueError(refused.error) from None
+            event = self._pin_event("pin_removed", channel, ts, user, pin["created"]) if notify else None
+        if event:
+            self._emit(event)
+
+    def pinned(self, channel: str) -> List[str]:
+        """The ts of the channel's pinned messages, newest pin first."""
+        with self._lock:
+            return [pin["ts"] for pin in self._content_state().pins(channel)]
+
+    def add_bookmark(self, channel: str, title: str, link: str, user: str, *, created: Any = None) -> str:
+        """``user`` bookmarks ``link`` in ``channel`` (Slack tells apps nothing); its id."""
+        with self._lock:
+            return self._content_state().add_bookmark(channel, title, link, user, self._epoch(created), self.team_id)["id"]
+
+    def remove_bookmark(self, channel: str, bookmark_id: str) -> None:
+        with self._lock:
+            self._content_state().remove_bookmark(channel, bookmark_id)
+
+    def bookmarks(self, channel: str) -> List[Dict[str, Any]]:
+        with self._lock:
+            return self._content_state().bookmarks(channel)
+
+    def _pins_add(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel, ts = args.get("channel") or "", args.get("timestamp") or ""
+        if not ts:
+            return _error("no_item_specified")
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        if self._messages.get(channel, ts) is None:
+            return _error("message_not_found")
+        created = self._epoch(None)
+        try:
+            self._content_state().pin(channel, ts, self.bot_user_id, created)
+        except ContentError as refused:
+            return _error(refused.error)
+        self._emit(self._pin_event("pin_added", channel, ts, self.bot_user_id, created), later=True)
+        return {"ok": True}
+
+    def _pins_remove(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel, ts = args.get("channel") or "", args.get("timestamp") or ""
+        if not ts:
+            return _error("no_item_specified")
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        try:
+            pin = self._content_state().unpin(channel, ts)
+        except ContentError as refused:
+            return _error(refused.error)
+        self._emit(self._pin_event("pin_removed", channel, ts, self.bot_user_id, pin["created"]), later=True)
+        return {"ok": True}
+
+    def _content_pins_list(self, args: Args) -> Dict[str, Any]:
+        channel = args.get("channel") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        items = []
+        for pin in self._content_state().pins(channel):
+            message = dict(self._messages.get(channel, pin["ts"]) or {"type": "message", "ts": pin["ts"]})
+            message["permalink"] = self._chat_get_permalink({"channel": channel, "message_ts": pin["ts"]})["permalink"]
+            message["pinned_to"] = [channel]
+            items.append({"type": "message", "channel": channel, "created": pin["created"],
+                          "created_by": pin["created_by"], "message": message})
+        return {"ok": True, "items": items}
+
+    def _bookmarks_add(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel = args.get("channel_id") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        if args.get("type") != "link":
+            return _error("invalid_bookmark_type")
+        try:
+            bookmark = self._content_state().add_bookmark(channel, args.get("title") or "", args.get("link") or "",
+                                                          self.bot_user_id, self._epoch(None), self.team_id)
+        except ContentError as refused:
+            return _error(refused.error)
+        return {"ok": True, "bookmark": bookmark}
+
+    def _bookmarks_remove(self, args: Args) -> Dict[str, Any]:
+        from .content import ContentError
+        channel = args.get("channel_id") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        try:
+            self._content_state().remove_bookmark(channel, args.get("bookmark_id") or "")
+        except ContentError as refused:
+            return _error(refused.error)
+        return {"ok": True}
+
+    def _content_bookmarks_list(self, args: Args) -> Dict[str, Any]:
+        channel = args.get("channel_id") or ""
+        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        if problem:
+            return _error(problem)
+        return {"ok": True, "bookmarks": self._content_state().bookmarks(channel)}
 
     # events
 
     # report
+    # files.uploadV2 is three steps (what slack_sdk's files_upload_v2 does): files.getUploadURLExternal
+    # gives an upload address and a file id; the bytes are POSTed to that address (not a Web API
+    # call: kept with the file, not in `calls`); files.completeUploadExternal shares the file in a
+    # conversation, with its initial comment as a message that carries the file.
+
+    def uploaded_files(self) -> List[Dict[str, Any]]:
+        """Files completed with files.completeUploadExternal, oldest first: id, name, title,
+        channel, initial_comment and ``content`` (the bytes received, decoded as UTF-8)."""
+        with self._lock:
+            return [
+                {**{k: v for k, v in f.items() if k != "bytes"}, "content": f["bytes"].decode("utf-8", "replace")}
+                for f in self._file_table().values()
+                if f["completed"]
+            ]
+
+    def _file_table(self) -> Dict[str, Dict[str, Any]]:
+        # Created on first use, so the emulator's constructor is untouched by this duty.
+        return self.__dict__.setdefault("_files", {})
+
+    def _files_get_upload_url_external(self, args: Args) -> Dict[str, Any]:
+        filename = str(args.get("filename") or "")
+        try:
+            length = int(args.get("length") or 0)
+        except (TypeError, ValueError):
+            return _error("invalid_arguments")
+        if not filename:
+            return _error("invalid_arguments")
+        if length <= 0:
+            return _error("missing_argument")  # Slack: typically a length of 0
+        files = self._file_table()
+        file_id = f"F{len(files) + 1:010d}"
+        files[file_id] = {"id": file_id, "name": filename, "length": length, "bytes": b"", "uploaded": False,
+                          "completed": False, "title": filename, "channel": None, "initial_comment": None}
+        return {"ok": True, "upload_url": f"{self.root_url}upload/v1/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, path: str, data: bytes) -> Answer:
+        """The POST of a file's bytes to the address files.getUploadURLExternal gave."""
+        with self._lock:
+            found = self._file_table().get(path.rstrip("/").rsplit("/", 1)[-1])
+            if found is None or found["completed"]:
+                return 404, "Not Found", {}
+            found.update(bytes=data, uploaded=True)
+            return 200, f"OK - {len(data)}", {}
+
+    def _files_complete_upload_external(self, args: Args) -> Dict[str, Any]:
+        try:
+            wanted = json.loads(args.get("files") or "") if isinstance(args.get("files"), str) else args.get("files")
+        except ValueError:
+            return _error("invalid_arguments")
+        if not isinstance(wanted, list) or not wanted or not all(isinstance(w, dict) and w.get("id") for w in wanted):
+            return _error("invalid_arguments")
+        files = self._file_table()
+        if any(w["id"] not in files or files[w["id"]]["completed"] for w in wanted):
+            return _error("file_not_found")
+        if not all(files[w["id"]]["uploaded"] for w in wanted):
+            return _error("invalid_arguments")  # nothing was sent to the upload address
+        channel = str(args.get("channel_id") or "")
+        if channel:
+            if not channel.startswith(("C", "G", "D", "Z")):  # a conversation, never a user id
+                return _error("invalid_arguments")
+            problem = self._conversation_error(channel, posting=True)
+            if problem:
+                return _error(problem)
+        shared = []
+        for w in wanted:
+            found = files[w["id"]]
+            found.update(completed=True, title=w.get("title") or found["name"], channel=channel or None,
+                         initial_comment=args.get("initial_comment"))
+            shared.append({"id": found["id"], "name": found["name"], "title": found["title"]})
+        if channel:  # Slack shares the files in a message from the app
+            self._messages.add(channel, {
+                "type": "message", "text": args.get("initial_comment") or "", "user": self.bot_user_id,
+                "bot_id": self.bot_id, "team": self.team_id, "ts": self._new_ts(), "files": shared,
+                **({"thread_ts": args["thread_ts"]} if args.get("thread_ts") else {}),
+            })
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
 
     # audience
 
@@ -1249,6 +1541,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             method = parts.path[len("/api/") :]
         elif parts.path.startswith("/hooks/"):
             method = RESPONSE_URL_METHOD
+        elif parts.path.startswith("/upload/"):  # a file's bytes (files.getUploadURLExternal's address)
+            length = int(self.headers.get("Content-Length") or 0)
+            self._reply(*emulator._receive_upload(parts.path, self.rfile.read(length) if length else b""))
+            return
         else:
             self._reply(404, {"ok": False, "error": "not_found"}, {})
             return

@@ -13,6 +13,8 @@
   be moved forward, every action the page offers, and the state kept across restarts;
 - `scenario.py`: the cast and the first morning, played through the bot's real paths;
 - `render.py`: mrkdwn and Block Kit to HTML, everything escaped;
+- `views.py`: modals and the Home as Slack's client handles them (view_submission, view_closed, a
+  view's block_actions, Slack's `view.state.values`); `manifest.py`: the message shortcuts declared;
 - `web.py`: the page's server and its JSON; `static/`: the page (HTML, CSS, JavaScript, no build).
 
 The data lives in `DATA_DIR/local-workspace` (created at start), apart from a Slack deployment's.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -250,38 +251,81 @@ def _element(element: dict, block_id: str, names: Names) -> str:
 
 
 def _input(block: dict, names: Names) -> str:
-    """An input block of a modal: the page collects `view.state.values` from these."""
+    """An input block of a modal: the page collects what was typed or picked from these (by block
+    and action id) and the server shapes it as Slack's `view.state.values` (handlers/local/views.py).
+    Each block has a place for the error Slack would show beside it."""
     element = block.get("element") if isinstance(block.get("element"), dict) else {}
     block_id, action_id = esc(block.get("block_id", "")), esc(element.get("action_id", ""))
     label = plain_text(block.get("label"))
     optional = ' <span class="bk-optional">(optional)</span>' if block.get("optional") else ""
     hint = f'<div class="bk-hint">{plain_text(block["hint"])}</div>' if block.get("hint") else ""
-    kind = element.get("type")
+    kind = str(element.get("type", ""))
     data = f'data-block-id="{block_id}" data-action-id="{action_id}" data-type="{esc(kind)}"'
+    placeholder = esc(plain(element.get("placeholder")))
+    options = [o for o in (element.get("options") or []) if isinstance(o, dict)] if isinstance(element.get("options"), list) else []
     if kind == "plain_text_input":
-        placeholder = esc(plain(element.get("placeholder")))
         initial = esc(element.get("initial_value", ""))
+        # No maxlength: Slack lets people type past max_length and says so beside the field.
         if element.get("multiline"):
-            field_html = f'<textarea class="bk-input" {data} placeholder="{placeholder}">{initial}</textarea>'
+            field_html = f'<textarea class="bk-input" rows="4" {data} placeholder="{placeholder}">{initial}</textarea>'
         else:
             field_html = f'<input class="bk-input" type="text" {data} placeholder="{placeholder}" value="{initial}">'
+    elif kind in ("email_text_input", "url_text_input", "number_input"):
+        html_type = {"email_text_input": "email", "url_text_input": "url", "number_input": "text"}[kind]
+        field_html = (f'<input class="bk-input" type="{html_type}" {data} placeholder="{placeholder}" '
+                      f'value="{esc(element.get("initial_value", ""))}">')
+    elif kind == "datepicker":
+        field_html = f'<input class="bk-input" type="date" {data} value="{esc(element.get("initial_date", ""))}">'
+    elif kind == "timepicker":
+        field_html = f'<input class="bk-input" type="time" {data} value="{esc(element.get("initial_time", ""))}">'
     elif kind == "static_select":
-        options = element.get("options") if isinstance(element.get("options"), list) else []
-        rendered = "".join(f'<option value="{esc(o.get("value", ""))}">{plain_text(o.get("text"))}</option>'
-                           for o in options if isinstance(o, dict))
-        field_html = f'<select class="bk-input" {data}>{rendered}</select>'
+        initial = str((element.get("initial_option") or {}).get("value", "")) if isinstance(element.get("initial_option"), dict) else ""
+        first = f'<option value="">{esc(plain(element.get("placeholder")) or "Select an item")}</option>'
+        rendered = "".join(f'<option value="{esc(o.get("value", ""))}"{" selected" if str(o.get("value", "")) == initial else ""}>'
+                           f'{plain_text(o.get("text"))}</option>' for o in options)
+        field_html = f'<select class="bk-input" {data}>{first}{rendered}</select>'
+    elif kind in ("checkboxes", "radio_buttons"):
+        chosen = element.get("initial_options") if kind == "checkboxes" else [element.get("initial_option")]
+        chosen_values = {str(o.get("value")) for o in chosen or [] if isinstance(o, dict)}
+        html_type = "checkbox" if kind == "checkboxes" else "radio"
+        rows = "".join(
+            f'<label class="bk-choice"><input type="{html_type}" name="{block_id}/{action_id}" value="{esc(o.get("value", ""))}"'
+            f'{" checked" if str(o.get("value", "")) in chosen_values else ""}> {text_object(o.get("text"), names)}</label>'
+            for o in options)
+        field_html = f'<div class="bk-input bk-choices" {data}>{rows}</div>'
     else:
         field_html = f'<span class="bk-unknown">[{esc(kind)}]</span>'
-    return f'<label class="bk-inputblock"><span class="bk-label">{label}{optional}</span>{field_html}{hint}</label>'
+    error = f'<div class="bk-error" data-error-for="{block_id}" hidden></div>'
+    return (f'<div class="bk-inputblock" data-block-id="{block_id}"><span class="bk-label">{label}{optional}</span>'
+            f'{field_html}{hint}{error}</div>')
+
+
+def files(items: Any, viewer: str | None) -> str:
+    """Files shared in a message (the CSV export): a download link each, for the one looking."""
+    if not isinstance(items, list):
+        return ""
+    links = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        href = f"/api/file/{quote(item['id'])}?as={quote(viewer or '')}"
+        title = item.get("title") or item.get("name") or item["id"]
+        links.append(f'<a class="bk-file" href="{esc(href)}" download="{esc(item.get("name") or item["id"])}">'
+                     f'<span class="bk-file-icon">📄</span> {esc(title)}</a>')
+    return f'<div class="bk-files">{"".join(links)}</div>' if links else ""
 
 
 # ----------------------------------------------------------------------- messages and views
 
 def message(item: dict, names: Names) -> str:
-    """A stored message: its blocks when it has some (the bot's), else its text (people's)."""
+    """A stored message: its blocks when it has some (the bot's), else its text (people's), and
+    the files shared with it."""
+    attached = files(item.get("files"), names.viewer)
     if isinstance(item.get("blocks"), list) and item["blocks"]:
-        return blocks(item["blocks"], names)
-    return f'<div class="bk-text">{mrkdwn(str(item.get("text", "")), names)}</div>'
+        return blocks(item["blocks"], names) + attached
+    if attached and not item.get("text"):
+        return attached
+    return f'<div class="bk-text">{mrkdwn(str(item.get("text", "")), names)}</div>{attached}'
 
 
 def view(item: dict, names: Names) -> dict:

@@ -5,8 +5,11 @@
     GET  /api/channel/C?as=U       C's messages, with U's ephemeral replies among them
     GET  /api/thread/C/TS?as=U     a thread, the same way
     GET  /api/home?as=U, /api/modal?as=U
+    GET  /api/file/F?as=U          a file the app shared with U (the CSV export), as a download
     GET  /api/events               server-sent events: what changed (the page re-reads that part)
     POST /api/post|command|react|edit|press|shortcut|join|leave|people|channels|home|modal|clock|reset
+    POST /api/view-press           a button on the Home tab or in a modal
+    POST /api/pin|bookmark         pin or unpin a message; add or remove a channel's bookmark
 
 Every POST is an action of `LocalWorkspace` (which turns it into the request Slack would send
 the app). The page never sees raw HTML from anyone: messages are rendered here by `render`
@@ -21,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import re
 import socket
 import threading
 from datetime import datetime, timezone
@@ -31,6 +35,7 @@ from flask import Flask, Response, abort, jsonify, request, send_from_directory
 from waitress import create_server, wasyncore
 
 from . import render
+from .manifest import message_shortcuts
 from .workspace import STEPS, BOT_USER, Ephemeral, LocalWorkspace, Refused
 
 log = logging.getLogger(__name__)
@@ -88,6 +93,7 @@ def create_app(ws: LocalWorkspace, *, allowed_hosts: set[str] | None = None) -> 
             channels=channels,
             dm="D" + viewer,
             steps=list(STEPS),
+            shortcuts=[{"callback_id": callback, "name": name} for callback, name in message_shortcuts()],
         )
 
     @app.get("/api/channel/<channel>")
@@ -103,8 +109,9 @@ def create_app(ws: LocalWorkspace, *, allowed_hosts: set[str] | None = None) -> 
                 return jsonify(error="no such channel"), 404
             messages = ws.history(channel)
             info = {"id": channel, "name": found["name"], "dm": False, "member": viewer in found["members"],
-                    "members": [m for m in found["members"] if m != BOT_USER]}
-        items = [shaper.message(m, channel) for m in messages]
+                    "members": [m for m in found["members"] if m != BOT_USER], **shaper.header(channel)}
+        pinned = set(ws.pins(channel)) if not info["dm"] else set()
+        items = [{**shaper.message(m, channel), "pinned": m["ts"] in pinned} for m in messages]
         items += [shaper.ephemeral(e) for e in ws.ephemerals(viewer, channel)]
         items.sort(key=lambda item: float(item["ts"]))
         return jsonify(channel=info, items=items)
@@ -133,7 +140,16 @@ def create_app(ws: LocalWorkspace, *, allowed_hosts: set[str] | None = None) -> 
     def modal():
         viewer = _viewer(ws)
         view = ws.modal(viewer)
-        return jsonify(view=render.view(view, _Shaper(ws, viewer).names) if view else None)
+        if not view:
+            return jsonify(view=None)
+        return jsonify(view={**render.view(view, _Shaper(ws, viewer).names), "id": view.get("id"), "depth": ws.modal_depth(viewer)})
+
+    @app.get("/api/file/<file_id>")
+    def file(file_id: str):
+        found = ws.file(_viewer(ws), file_id)
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", str(found.get("name") or "file"))[:100] or "file"
+        kind = "text/csv" if name.lower().endswith(".csv") else "text/plain"
+        return Response(found["content"], mimetype=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/api/events")
     def events():
@@ -184,7 +200,7 @@ def create_app(ws: LocalWorkspace, *, allowed_hosts: set[str] | None = None) -> 
     def press():
         body = _body()
         ws.press(body_user(body), _text(body, "channel"), _text(body, "ts"), _text(body, "action_id"),
-                 str(body.get("value", "")), str(body.get("block_id", "")))
+                 str(body.get("value", "")), str(body.get("block_id", "")), ephemeral=bool(body.get("ephemeral")))
         return jsonify(ok=True)
 
     @app.post("/api/shortcut")
@@ -192,6 +208,28 @@ def create_app(ws: LocalWorkspace, *, allowed_hosts: set[str] | None = None) -> 
         body = _body()
         ws.shortcut(body_user(body), _text(body, "channel"), _text(body, "ts"), _text(body, "callback_id"))
         return jsonify(ok=True)
+
+    @app.post("/api/view-press")
+    def view_press():
+        body = _body()
+        ws.press_view(body_user(body), _text(body, "surface"), _text(body, "action_id"), str(body.get("value", "")),
+                      str(body.get("block_id", "")))
+        return jsonify(ok=True)
+
+    @app.post("/api/pin")
+    def pin():
+        body = _body()
+        ws.pin(body_user(body), _text(body, "channel"), _text(body, "ts"), bool(body.get("on", True)))
+        return jsonify(ok=True)
+
+    @app.post("/api/bookmark")
+    def bookmark():
+        body = _body()
+        user, channel = body_user(body), _text(body, "channel")
+        if body.get("remove"):
+            ws.remove_bookmark(user, channel, _text(body, "remove"))
+            return jsonify(ok=True)
+        return jsonify(ok=True, id=ws.add_bookmark(user, channel, _text(body, "title"), _text(body, "link")))
 
     @app.post("/api/join")
     def join():
@@ -253,12 +291,27 @@ class _Shaper:
     """Messages as the page needs them: names, the viewer's local time, HTML from `render`."""
 
     def __init__(self, ws: LocalWorkspace, viewer: str):
+        self.ws = ws
         people = ws.people()
         self.people = {p["id"]: p for p in people}
         self.tz = _tz_of(people, viewer)
         self.viewer = viewer
         self.names = render.Names(people={p["id"]: p["name"] for p in people},
                                   channels={c["id"]: c["name"] for c in ws.channels()}, viewer=viewer)
+
+    def header(self, channel: str) -> dict:
+        """A channel's pinned messages (newest pin first) and bookmarks, for its header."""
+        pins = []
+        for ts in self.ws.pins(channel):
+            m = self.ws.slack.message(channel, ts)
+            if m is not None:
+                author = self.people.get(m.get("user", ""), {})
+                pins.append({"ts": ts, "author": author.get("name") or "?", **self._when(ts),
+                             "thread_ts": m.get("thread_ts") if m.get("thread_ts") not in (None, ts) else None,
+                             "html": render.message(m, self.names)})
+        bookmarks = [{"id": b["id"], "title": b["title"], "link": render.safe_url(b["link"]) or ""}
+                     for b in self.ws.bookmarks(channel)]
+        return {"pins": pins, "bookmarks": bookmarks}
 
     def _when(self, ts: str) -> dict:
         moment = datetime.fromtimestamp(float(ts), tz=timezone.utc).astimezone(ZoneInfo(self.tz))
@@ -284,6 +337,7 @@ class _Shaper:
             "reactions": reactions,
             "reply_count": m.get("reply_count", 0) if parent == m["ts"] else 0,
             "reply_names": [self.names.people.get(u, u) for u in m.get("reply_users", [])][:5],
+            "permalink": self.ws.permalink(channel, m["ts"]),
         }
 
     def ephemeral(self, e: Ephemeral) -> dict:

@@ -8,7 +8,8 @@ Everything a visitor does is what a Slack client and Slack would do together: th
 in the emulator (Slack keeps it) and delivered to the app as a signed Events API request; a
 `/community` command, a button or a message shortcut is a signed slash command or interactivity
 payload whose `response_url` and `trigger_id` the workspace remembers, so the ephemeral answer or the
-modal is shown to the member who acted and to nobody else. The bot is the same `Steward` as with
+modal is shown to the member who acted and to nobody else; a form submitted, a Home button or a
+pin is what Slack sends for it too (`view_submission`, `block_actions` with the view, `pin_added`). The bot is the same `Steward` as with
 Slack (same listeners, core, scheduler and TinyDB store), in HTTP mode on a loopback port of its own,
 with its data in its own folder.
 
@@ -25,6 +26,8 @@ is a fresh one.
 """
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import logging
 import os
@@ -50,6 +53,7 @@ from ..emulator import (
     SlackEmulator,
     SlackSender,
     app_home_opened_event,
+    new_ts,
     decode_json_arg,
     member_joined_event,
     member_left_event,
@@ -59,6 +63,8 @@ from ..emulator import (
     reaction_removed_event,
 )
 from ..runtime import Steward
+from . import views
+from .manifest import message_shortcuts
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +106,7 @@ class _Asker:
     channel: str
     thread_ts: str | None = None
     command: str | None = None
+    ephemeral_ts: str | None = None  # a button on this ephemeral: the answer may replace or delete it
 
 
 class Hub:
@@ -150,9 +157,13 @@ class _World:
     notes: dict[str, str] = field(default_factory=dict)  # user id -> who they are in the scenario
     ephemerals: list[Ephemeral] = field(default_factory=list)
     homes: dict[str, dict] = field(default_factory=dict)  # user id -> the view views.publish gave
-    modals: dict[str, dict] = field(default_factory=dict)  # user id -> the modal views.open gave
+    # user id -> the modal's view stack (views.open, then views.push; Slack keeps at most 3), and
+    # who opened it where (a shortcut's channel: where a push or a later trigger belongs)
+    modals: dict[str, list[dict]] = field(default_factory=dict)
+    modal_askers: dict[str, _Asker] = field(default_factory=dict)
     askers: dict[str, _Asker] = field(default_factory=dict)  # response_url path or trigger_id -> who
     unsubscribe: Callable[[], None] = lambda: None
+    unsubscribe_events: Callable[[], None] = lambda: None
 
 
 class LocalWorkspace:
@@ -190,8 +201,9 @@ class LocalWorkspace:
                 state = None
                 self._world = self._build(None)
             if state is None:
-                self.scenario.play(self)
-                self.settle()
+                with _quiet():
+                    self.scenario.play(self)
+                    self.settle()
                 with self._state_lock:
                     self._world.ephemerals.clear()  # the set-up's own command answers are not news
             self._save()
@@ -220,8 +232,9 @@ class LocalWorkspace:
                 self._world = None
             self._wipe()
             self._world = self._build(None)
-            self.scenario.play(self)
-            self.settle()
+            with _quiet():
+                self.scenario.play(self)
+                self.settle()
             with self._state_lock:
                 self._world.ephemerals.clear()
             self._save()
@@ -240,6 +253,7 @@ class LocalWorkspace:
                 notes = dict(self.scenario.NOTES)
             else:
                 slack.load_state(state["slack"])
+                _load_extras(slack, state.get("extras") or {})
                 notes = dict(state.get("notes", {}))
             secret = secrets.token_hex(16)  # per run: only this process signs and checks
             settings = replace(self.base, mode="http", bot_token="xoxb-local-workspace", app_token=None,
@@ -260,11 +274,15 @@ class LocalWorkspace:
                              bot_user_id=BOT_USER, response_url_base=slack.hooks_url)
         world = _World(clock=clock, slack=slack, steward=steward, sender=sender, notes=notes)
         world.unsubscribe = slack.subscribe(lambda call, status, body: self._heard(world, call, status, body))
+        # Slack's own events about what happened in the workspace (pins, people's or the bot's), signed
+        # and sent to the app as Slack would.
+        world.unsubscribe_events = slack.on_event(lambda event: self._slack_event(world, event))
         return world
 
     @staticmethod
     def _tear_down(world: _World) -> None:
         world.unsubscribe()
+        world.unsubscribe_events()
         try:
             world.steward.close()
         finally:
@@ -370,16 +388,21 @@ class LocalWorkspace:
             self._deliver(message_changed_event(channel, after, before, team=TEAM))
             self._changed({"type": "message", "channel": channel, "ts": ts, "thread_ts": before.get("thread_ts")})
 
-    def press(self, user: str, channel: str, ts: str, action_id: str, value: str, block_id: str = "") -> None:
+    def press(self, user: str, channel: str, ts: str, action_id: str, value: str, block_id: str = "",
+              ephemeral: bool = False) -> None:
         """`user` presses a button on a message: a block_actions payload, as Slack sends it."""
+        if ephemeral:
+            return self._press_ephemeral(user, channel, ts, action_id, value, block_id)
         with self._lock:
             self._person(user)
             world = self.world
             message = world.slack.message(channel, ts)
             if message is None:
                 raise Refused("that message does not exist")
-            if not self._has_button(message, action_id, value):
+            found = views.button(message, action_id, value, block_id)
+            if found is None:
                 raise Refused("that message has no such button")
+            block_id = found[0] or block_id
             thread_ts = message.get("thread_ts") if message.get("thread_ts") != ts else None
             response_url, trigger_id = self._asked(_Asker(user, channel, thread_ts=thread_ts or None))
             response = world.sender.block_action(action_id, value, user_id=user, channel_id=channel, message_ts=ts,
@@ -387,11 +410,42 @@ class LocalWorkspace:
                                                  trigger_id=trigger_id, response_url=response_url)
             self._answered(response, "the button")
 
+    def _press_ephemeral(self, user: str, channel: str, ts: str, action_id: str, value: str, block_id: str) -> None:
+        """A button on a reply only `user` sees (a command's answer): Slack keeps no such message,
+        so the payload names it in its container (`is_ephemeral`) and carries no `message`; an
+        answer to its response_url may replace or delete it."""
+        with self._lock:
+            self._person(user)
+            world = self.world
+            with self._state_lock:
+                note = next((e for e in reversed(world.ephemerals) if e.user == user and e.channel == channel and e.ts == ts), None)
+            found = views.button({"blocks": note.blocks or []}, action_id, value, block_id) if note else None
+            if found is None:
+                raise Refused("that message has no such button")
+            response_url, trigger_id = self._asked(_Asker(user, channel, note.thread_ts, note.command, ephemeral_ts=ts))
+            container = {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": True}
+            if note.thread_ts:
+                container["thread_ts"] = note.thread_ts
+            sender = world.sender
+            payload = {
+                "type": "block_actions", "user": sender._user(user), "api_app_id": sender.api_app_id,
+                "token": sender.verification_token, "container": container, "trigger_id": trigger_id,
+                "team": sender._team(), "enterprise": None, "is_enterprise_install": False,
+                "channel": {"id": channel, "name": self._channel(channel)["name"] if not channel.startswith("D") else "directmessage"},
+                "response_url": response_url, "state": {"values": {}},
+                "actions": [{"action_id": action_id, "block_id": found[0] or block_id, "text": found[1].get("text"),
+                             "value": value, "type": "button", "action_ts": new_ts()}],
+            }
+            self._answered(sender.action(payload), "the button")
+
     def shortcut(self, user: str, channel: str, ts: str, callback_id: str) -> None:
-        """A message shortcut (**Mark as answer**) on a message, through the interactivity path."""
+        """A message shortcut of the manifest (**Mark as answer**, **Flag to owners**, **Highlight**)
+        on a message, through the interactivity path, with a trigger_id so the app can open a modal."""
         with self._lock:
             self._person(user)
             self._member_of(user, channel)
+            if callback_id not in {callback for callback, _ in message_shortcuts()}:
+                raise Refused("the app has no such shortcut")
             world = self.world
             message = world.slack.message(channel, ts)
             if message is None:
@@ -402,34 +456,195 @@ class LocalWorkspace:
                                                      trigger_id=trigger_id, response_url=response_url)
             self._answered(response, "the shortcut")
 
-    def submit(self, user: str, values: dict) -> dict | None:
-        """Submit `user`'s open modal with `values` ({block_id: {action_id: {...}}}): the errors
-        the app answered, or None when it closed."""
+    # ---------------------------------------------------------------- views: Home and modals
+    def press_view(self, user: str, surface: str, action_id: str, value: str, block_id: str = "") -> None:
+        """A button on `user`'s Home tab or open modal: block_actions with the whole view (its
+        private_metadata, state and ids) and a trigger_id, and no channel or response_url, as Slack
+        sends it. The app answers by publishing the Home again, or updating or pushing the modal."""
         with self._lock:
+            self._person(user)
             world = self.world
             with self._state_lock:
-                modal = world.modals.get(user)
-            if modal is None:
+                stack = list(world.modals.get(user) or [])
+                view = world.homes.get(user) if surface == "home" else (stack[-1] if stack else None)
+                origin = world.modal_askers.get(user)
+            if surface not in ("home", "modal") or view is None:
+                raise Refused("nothing is open there")
+            found = views.button(view, action_id, value, block_id)
+            if found is None:
+                raise Refused("that view has no such button")
+            block_id, pressed = found
+            channel = origin.channel if surface == "modal" and origin else ""
+            _, trigger_id = self._asked(_Asker(user, channel))
+            values = views.state_values(view, {})[0] if surface == "modal" else {}
+            sender = world.sender
+            payload = {
+                "type": "block_actions", "user": sender._user(user), "api_app_id": sender.api_app_id,
+                "token": sender.verification_token, "container": {"type": "view", "view_id": view.get("id")},
+                "trigger_id": trigger_id, "team": sender._team(), "enterprise": None, "is_enterprise_install": False,
+                "view": self._payload_view(view, values, stack if surface == "modal" else [view]),
+                "actions": [{"action_id": action_id, "block_id": block_id, "text": pressed.get("text"),
+                             "value": value, "type": "button", "action_ts": new_ts()}],
+            }
+            self._answered(sender.action(payload), "the button")
+
+    def submit(self, user: str, raw: dict) -> dict | None:
+        """Submit `user`'s open modal with what the page typed or picked ({block_id: {action_id:
+        text, [values] or None}}): what Slack's client refuses is said beside the fields and never
+        sent; else `view_submission` goes to the app and its answer is applied (`errors` beside
+        the fields, `update`, `push`, `clear`, or nothing: this view closes and the one under it
+        shows). The errors, or None."""
+        with self._lock:
+            self._person(user)
+            world = self.world
+            with self._state_lock:
+                stack = list(world.modals.get(user) or [])
+                origin = world.modal_askers.get(user)
+            if not stack:
                 raise Refused("no form is open")
-            response = world.sender.view_submission(modal.get("callback_id", ""), values, user_id=user,
-                                                    private_metadata=modal.get("private_metadata", ""),
-                                                    view_id=modal.get("id"), blocks=modal.get("blocks"))
+            view = stack[-1]
+            values, errors = views.state_values(view, raw)
+            if errors:
+                return errors
+            sender = world.sender
+            _, trigger_id = self._asked(_Asker(user, origin.channel if origin else "", origin.thread_ts if origin else None))
+            payload = {
+                "type": "view_submission", "team": sender._team(), "user": sender._user(user), "api_app_id": sender.api_app_id,
+                "token": sender.verification_token, "trigger_id": trigger_id,
+                "view": self._payload_view(view, values, stack), "response_urls": [],
+                "is_enterprise_install": False, "enterprise": None,
+            }
+            response = sender.action(payload)
             self._answered(response, "the form")
             answer = _json_or_none(response.body)
-            if isinstance(answer, dict) and answer.get("response_action") == "errors":
-                return answer.get("errors") or {}
-            if isinstance(answer, dict) and answer.get("response_action") in ("update", "push") and isinstance(answer.get("view"), dict):
-                with self._state_lock:
-                    world.modals[user] = {**answer["view"], "id": modal.get("id")}
-            else:
-                self.dismiss(user)
+            action = answer.get("response_action") if isinstance(answer, dict) else None
+            if action == "errors":
+                return {str(k): str(v) for k, v in (answer.get("errors") or {}).items()}
+            with self._state_lock:
+                current = world.modals.get(user) or []
+                if action in ("update", "push") and isinstance(answer.get("view"), dict):
+                    shown = views.with_ids(answer["view"])
+                    if action == "update":
+                        shown = {**shown, "id": view.get("id"), "hash": view.get("hash")}
+                        current[-1:] = [shown]
+                    else:
+                        shown = {"team_id": TEAM, **shown, "id": f"VPUSH{secrets.token_hex(4).upper()}"}
+                        current.append(shown)
+                elif action == "clear":
+                    current.clear()
+                elif current and current[-1].get("id") == view.get("id"):
+                    current.pop()  # closed; the view under it, if any, shows again
+                if not current:
+                    world.modals.pop(user, None)
             self._changed({"type": "modal", "user": user})
             return None
 
     def dismiss(self, user: str) -> None:
-        with self._state_lock:
-            self.world.modals.pop(user, None)
+        """Cancel (the close button): this view closes, or the whole modal with clear_on_close;
+        `view_closed` is sent only when the view asked for it (notify_on_close), as Slack does."""
+        with self._lock:
+            world = self.world
+            with self._state_lock:
+                stack = list(world.modals.get(user) or [])
+            if not stack:
+                return
+            view = stack[-1]
+            cleared = bool(view.get("clear_on_close"))
+            if view.get("notify_on_close"):
+                sender = world.sender
+                payload = {"type": "view_closed", "team": sender._team(), "user": sender._user(user),
+                           "api_app_id": sender.api_app_id, "token": sender.verification_token,
+                           "view": self._payload_view(view, views.state_values(view, {})[0], stack),
+                           "is_cleared": cleared, "is_enterprise_install": False, "enterprise": None}
+                response = sender.action(payload)
+                if response.status != 200:
+                    log.warning("the app answered view_closed with HTTP %s", response.status)
+            with self._state_lock:
+                current = world.modals.get(user) or []
+                if cleared:
+                    current.clear()
+                elif current and current[-1].get("id") == view.get("id"):
+                    current.pop()
+                if not current:
+                    world.modals.pop(user, None)
         self._changed({"type": "modal", "user": user})
+
+    def _payload_view(self, view: dict, values: dict, stack: list[dict]) -> dict:
+        index = next((i for i, shown in enumerate(stack) if shown.get("id") == view.get("id")), 0)
+        return views.payload_view(view, values, team_id=TEAM, app_id=self.world.sender.api_app_id,
+                                  bot_id=self.world.slack.bot_id, root_id=stack[0].get("id") if stack else None,
+                                  previous_id=stack[index - 1].get("id") if index > 0 else None)
+
+    # --------------------------------------------------------------- pins, bookmarks, files
+    def pin(self, user: str, channel: str, ts: str, on: bool = True) -> None:
+        """`user` pins (or unpins) a message of `channel`: Slack keeps it and tells the app
+        (`pin_added` / `pin_removed`, through the emulator's event listeners, see `_slack_event`)."""
+        with self._lock:
+            self._person(user)
+            self._member_of(user, channel)
+            world = self.world
+            if world.slack.message(channel, ts) is None:
+                raise Refused("that message does not exist")
+            try:
+                if on:
+                    world.slack.pin(channel, ts, user)
+                else:
+                    world.slack.unpin(channel, ts, user)
+            except ValueError as refused:
+                raise Refused({"already_pinned": "that message is already pinned",
+                               "not_pinned": "that message is not pinned"}.get(str(refused), str(refused))) from None
+            self._changed({"type": "pins", "channel": channel})
+
+    def add_bookmark(self, user: str, channel: str, title: str, link: str) -> str:
+        """A bookmark in `channel`'s header. Slack tells apps nothing about bookmarks: the bot
+        learns of it at its daily check (`pins.list`, `bookmarks.list`)."""
+        title, link = " ".join(str(title).split()), str(link).strip()
+        if not 1 <= len(title) <= 100:
+            raise Refused("a bookmark's title is 1 to 100 characters")
+        if not re.match(r"^https?://[^\s<>]+$", link, re.IGNORECASE) or len(link) > 1000:
+            raise Refused("a bookmark's link starts with http:// or https://")
+        with self._lock:
+            self._person(user)
+            self._member_of(user, channel)
+            slack = self.world.slack
+            # The id is chosen here, not by the emulator's counter, which restarts with the process
+            # while the saved bookmarks keep theirs.
+            bookmark_id = "Bk" + secrets.token_hex(5).upper()
+            try:
+                with slack._lock:
+                    slack._content_state().add_bookmark(channel, title, link, user, int(self.now().timestamp()), TEAM,
+                                                        bookmark_id=bookmark_id)
+            except Exception as refused:  # the emulator's ContentError: Slack's error name
+                raise Refused(f"Slack refused the bookmark ({getattr(refused, 'error', refused)})") from None
+            self._changed({"type": "pins", "channel": channel})
+            return bookmark_id
+
+    def remove_bookmark(self, user: str, channel: str, bookmark_id: str) -> None:
+        with self._lock:
+            self._person(user)
+            self._member_of(user, channel)
+            try:
+                self.world.slack.remove_bookmark(channel, bookmark_id)
+            except Exception:
+                raise Refused("no such bookmark") from None
+            self._changed({"type": "pins", "channel": channel})
+
+    def pins(self, channel: str) -> list[str]:
+        """The ts of `channel`'s pinned messages, newest pin first."""
+        return self.world.slack.pinned(channel)
+
+    def bookmarks(self, channel: str) -> list[dict]:
+        return self.world.slack.bookmarks(channel)
+
+    def file(self, user: str, file_id: str) -> dict:
+        """A file the app shared (the CSV export), for `user` if it was shared where they can see
+        it (their DM with the app, or a channel they are in): name, title, channel, content."""
+        found = next((f for f in self.world.slack.uploaded_files() if f["id"] == file_id), None)
+        channel = (found or {}).get("channel") or ""
+        visible = channel == "D" + user or (channel and any(c["id"] == channel and user in c["members"] for c in self.channels()))
+        if found is None or not visible:
+            raise Refused("no such file")
+        return found
 
     def join(self, user: str, channel: str) -> None:
         """`user` joins: Slack's join message in the channel and `member_joined_channel` for the app."""
@@ -561,11 +776,21 @@ class LocalWorkspace:
             return self.world.homes.get(user)
 
     def modal(self, user: str) -> dict | None:
+        """The view `user` sees in their open modal (the top of its stack), or None."""
         with self._state_lock:
-            return self.world.modals.get(user)
+            stack = self.world.modals.get(user)
+            return stack[-1] if stack else None
+
+    def modal_depth(self, user: str) -> int:
+        with self._state_lock:
+            return len(self.world.modals.get(user) or [])
 
     def now(self) -> datetime:
         return self.world.clock.now()
+
+    def permalink(self, channel: str, ts: str) -> str:
+        """A message's link, as Slack's **Copy link** gives it (and chat.getPermalink answers)."""
+        return f"https://{self.world.slack.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
     def group_timezone(self) -> str:
         return self.scenario.TIMEZONE
@@ -589,7 +814,15 @@ class LocalWorkspace:
         def mention(match: re.Match) -> str:
             person = names[match.group(1).lower()]
             return f"<@{person['id']}|{person['name']}>" if command else f"<@{person['id']}>"
-        return pattern.sub(mention, text)
+        text = pattern.sub(mention, text)
+        return self._channel_links(text) if command else text
+
+    def _channel_links(self, text: str) -> str:
+        """`#name` of a channel becomes `<#C…|name>`, as a command with should_escape gets it."""
+        channels = {c["name"].lower(): c["id"] for c in self.world.slack.channels()}
+        return re.sub(r"(?<![\w#|<])#([a-z0-9_\-]+)",
+                      lambda m: f"<#{channels[m.group(1).lower()]}|{m.group(1).lower()}>" if m.group(1).lower() in channels
+                      else m.group(0), text)
 
     # ------------------------------------------------------------------------------- helpers
     def _person(self, user: str) -> dict:
@@ -607,16 +840,6 @@ class LocalWorkspace:
     def _member_of(self, user: str, channel: str) -> None:
         if user not in self._channel(channel)["members"]:
             raise Refused("join the channel first")
-
-    @staticmethod
-    def _has_button(message: dict, action_id: str, value: str) -> bool:
-        for block in message.get("blocks") or []:
-            elements = list(block.get("elements") or []) + ([block["accessory"]] if block.get("accessory") else [])
-            for element in elements:
-                if element.get("type") == "button" and element.get("action_id") == action_id \
-                        and str(element.get("value", "")) == str(value):
-                    return True
-        return False
 
     def _asked(self, asker: _Asker) -> tuple[str, str]:
         """A response_url and a trigger_id that remember who asked."""
@@ -656,10 +879,22 @@ class LocalWorkspace:
                            "thread_ts": message.get("thread_ts") or args.get("thread_ts")})
         elif call.method in ("reactions.add", "reactions.remove"):
             self._changed({"type": "message", "channel": args.get("channel"), "ts": args.get("timestamp")})
+        elif call.method in ("pins.add", "pins.remove"):
+            self._changed({"type": "pins", "channel": args.get("channel")})
+        elif call.method in ("bookmarks.add", "bookmarks.remove"):
+            self._changed({"type": "pins", "channel": args.get("channel_id")})
+        elif call.method == "files.completeUploadExternal" and args.get("channel_id"):
+            # The file is shared in a message from the app, which the emulator files itself.
+            self._changed({"type": "message", "channel": args.get("channel_id"), "thread_ts": args.get("thread_ts")})
         elif call.method == "response_url":
             with self._state_lock:
                 asker = world.askers.get(call.path)
-            if asker is not None and not _flag(args.get("delete_original")):
+            if asker is None:
+                return
+            if asker.ephemeral_ts and (_flag(args.get("delete_original")) or _flag(args.get("replace_original"))):
+                # An answer about an ephemeral's button may delete or replace that ephemeral.
+                self._forget_ephemeral(world, asker.user, asker.channel, asker.ephemeral_ts)
+            if not _flag(args.get("delete_original")):
                 self._ephemeral(world, asker.user, asker.channel, args, asker.thread_ts, asker.command)
         elif call.method == "chat.postEphemeral":
             user, channel = args.get("user"), args.get("channel")
@@ -669,12 +904,26 @@ class LocalWorkspace:
             view, user = decode_json_arg(args.get("view")), args.get("user_id")
             if isinstance(view, dict) and isinstance(user, str):
                 with self._state_lock:
-                    world.homes[user] = body.get("view") or view
+                    world.homes[user] = views.with_ids(body.get("view") or view)
                 self.hub.publish({"type": "home", "user": user})
         elif call.method in ("views.open", "views.push", "views.update"):
             self._modal(world, call.method, args, body)
         elif call.method == "conversations.join":
             self._changed({"type": "members", "channel": args.get("channel")})
+        elif call.method == "conversations.invite":
+            self._invited(str(args.get("channel") or ""), str(args.get("users") or ""))
+
+    def _invited(self, channel: str, users: str) -> None:
+        """The emulator added them (an approved join request): Slack's join message and
+        `member_joined_channel` follow, as on Slack, so the group's welcome does too. Delivered
+        before the bot's call returns: the event is journalled when the invitation is done."""
+        for user in filter(None, users.split(",")):
+            text = f"<@{user}> has joined the channel"
+            ts = self.world.slack.add_message(channel, user, text, subtype="channel_join")
+            self._deliver(message_event(channel, user, text, ts=ts, team=TEAM, subtype="channel_join"))
+            self._deliver(member_joined_event(channel, user, team=TEAM))
+            self._changed({"type": "members", "channel": channel})
+            self._changed({"type": "message", "channel": channel, "ts": ts})
 
     def _ephemeral(self, world: _World, user: str, channel: str, args: dict, thread_ts: str | None, command: str | None) -> None:
         blocks = decode_json_arg(args.get("blocks"))
@@ -689,20 +938,52 @@ class LocalWorkspace:
             world.ephemerals.append(note)
         self.hub.publish({"type": "ephemeral", "user": user, "channel": channel, "thread_ts": thread_ts})
 
+    def _forget_ephemeral(self, world: _World, user: str, channel: str, ts: str) -> None:
+        with self._state_lock:
+            world.ephemerals[:] = [e for e in world.ephemerals if not (e.user == user and e.channel == channel and e.ts == ts)]
+        self.hub.publish({"type": "ephemeral", "user": user, "channel": channel, "thread_ts": None})
+
     def _modal(self, world: _World, method: str, args: dict, body: dict) -> None:
+        """views.open starts `user`'s modal, views.push stacks a view on it (Slack keeps 3), and
+        views.update replaces the view with that id wherever it is in the stack."""
         view = body.get("view")
         if not isinstance(view, dict):
             return
+        view = views.with_ids(view)
         with self._state_lock:
             if method == "views.update":
-                user = next((u for u, m in world.modals.items() if m.get("id") == view.get("id")), None)
+                wanted, external = args.get("view_id") or view.get("id"), args.get("external_id")
+                user = None
+                for someone, stack in world.modals.items():
+                    for index, shown in enumerate(stack):
+                        if shown.get("id") == wanted or (external and shown.get("external_id") == external):
+                            stack[index] = {**view, "id": shown.get("id")}
+                            user = someone
+                if user is None:
+                    return
             else:
                 asker = world.askers.get(str(args.get("trigger_id") or ""))
-                user = asker.user if asker else None
-            if user is None:
-                return
-            world.modals[user] = view
+                if asker is None:
+                    return
+                user = asker.user
+                stack = world.modals.get(user) or []
+                if method == "views.open" or not stack:
+                    world.modals[user] = [view]
+                    world.modal_askers[user] = asker
+                elif len(stack) < 3:
+                    stack.append(view)
         self.hub.publish({"type": "modal", "user": user})
+
+    def _slack_event(self, world: _World, event: dict) -> None:
+        """An event Slack sends the app about the workspace (a pin, a person's or the bot's own):
+        signed and delivered, and the page told."""
+        if world is not self._world:
+            return  # a world being torn down
+        response = world.sender.event(event)
+        if response.status != 200:
+            log.warning("the app answered %s with HTTP %s", event.get("type"), response.status)
+        channel = event.get("channel_id") or event.get("channel")
+        self._changed({"type": "pins", "channel": channel})
 
     # ---------------------------------------------------------------------------- persistence
     def _read_state(self) -> dict | None:
@@ -731,7 +1012,7 @@ class LocalWorkspace:
         with self._state_lock:
             notes = dict(world.notes)
         state = {"version": STATE_VERSION, "clock_offset_seconds": world.clock.offset.total_seconds(),
-                 "notes": notes, "slack": world.slack.export_state()}
+                 "notes": notes, "slack": world.slack.export_state(), "extras": _export_extras(world.slack)}
         path = self.folder / STATE_FILE
         temp = path.with_suffix(".tmp")
         try:
@@ -748,6 +1029,55 @@ class LocalWorkspace:
                     self._save()
                 finally:
                     self._lock.release()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """The first morning is played, not lived: what the bot logs about it (an event form saved…)
+    would only bury the one line `python -m bot` prints. Warnings still show."""
+    loggers = [logging.getLogger(name) for name in ("bot", "handlers", "schedules")]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, before):
+            logger.setLevel(level)
+
+
+def _export_extras(slack: SlackEmulator) -> dict:
+    """What the emulator keeps beside people, channels and messages and does not export itself: the
+    channels' pins and bookmarks (handlers/emulator/content.py), the files the app shared, and its
+    next view id (the events duty names an event after its form's view: ids must not repeat)."""
+    content = slack._content_state()
+    with slack._lock:
+        next_view = next(slack._view_ids)
+        slack._view_ids = itertools.count(next_view)
+        channels = [c["id"] for c in slack.channels()]
+        pins = {c: content.pins(c) for c in channels if content.pin_count(c)}
+        bookmarks = {c: content.bookmarks(c) for c in channels if content.bookmarks(c)}
+        files = [{**{k: v for k, v in f.items() if k != "bytes"}, "text": f["bytes"].decode("utf-8", "replace")}
+                 for f in slack._file_table().values()]
+    return {"pins": pins, "bookmarks": bookmarks, "files": files, "next_view": next_view}
+
+
+def _load_extras(slack: SlackEmulator, extras: dict) -> None:
+    """Put back what `_export_extras` saved, ids and dates unchanged (the bot's store knows them)."""
+    content = slack._content_state()
+    with slack._lock:
+        for channel, pins in (extras.get("pins") or {}).items():
+            for pin in pins:
+                content.pin(channel, pin["ts"], pin["created_by"], pin["created"])
+        for channel, bookmarks in (extras.get("bookmarks") or {}).items():
+            for b in bookmarks:
+                content.add_bookmark(channel, b["title"], b["link"], b["last_updated_by_user_id"], b["date_created"],
+                                     b.get("last_updated_by_team_id") or TEAM, bookmark_id=b["id"])
+        slack._view_ids = itertools.count(max(int(extras.get("next_view") or 1), next(slack._view_ids)))
+        table = slack._file_table()
+        for f in extras.get("files") or []:
+            table[f["id"]] = {**{k: v for k, v in f.items() if k != "text"}, "bytes": str(f.get("text", "")).encode("utf-8")}
 
 
 def _flag(value: Any) -> bool:

@@ -139,6 +139,7 @@ async function showView() {
     $("#composer").hidden = true;
     $("#read-only").hidden = true;
     $("#join-button").hidden = true;
+    $("#channel-bar").hidden = true;
     $("#channel-title").textContent = "steward";
     $("#channel-members").textContent = "App Home";
     await loadHome();
@@ -176,8 +177,45 @@ async function loadChannel() {
   join.dataset.action = info.member ? "leave" : "join";
   $("#composer").hidden = info.dm || !info.member;
   $("#read-only").hidden = !info.dm;
+  renderBar(info);
   $("#composer textarea").placeholder = "Message #" + info.name + " — or /community help";
   renderItems($("#messages"), answer.items, { inThread: false });
+}
+
+// The channel's bookmarks and pinned messages, under its name, as Slack shows them.
+function renderBar(info) {
+  const bar = $("#channel-bar");
+  bar.hidden = info.dm;
+  if (info.dm) return;
+  const marks = $("#bookmarks");
+  marks.replaceChildren(...(info.bookmarks || []).map((b) => {
+    const chip = document.createElement("span");
+    chip.className = "bookmark";
+    const link = Object.assign(document.createElement("a"), { textContent: "🔖 " + b.title, target: "_blank", rel: "noopener noreferrer" });
+    if (b.link) link.href = b.link;
+    link.title = b.link;
+    const remove = Object.assign(document.createElement("button"), { type: "button", className: "quiet remove", textContent: "✕", title: "Remove this bookmark" });
+    remove.dataset.bookmark = b.id;
+    remove.hidden = !info.member;
+    chip.append(link, remove);
+    return chip;
+  }));
+  const pins = info.pins || [];
+  const details = $("#pins");
+  details.hidden = pins.length === 0;
+  $("#pins-count").textContent = "📌 " + pins.length + " pinned";
+  $("#pins-list").replaceChildren(...pins.map((pin) => {
+    const row = document.createElement("div");
+    row.className = "pin";
+    row.dataset.ts = pin.ts;
+    const meta = Object.assign(document.createElement("div"), { className: "muted small", textContent: pin.author + " · " + pin.day + " " + pin.time });
+    const content = document.createElement("div");
+    content.className = "content";
+    content.innerHTML = pin.html; // rendered and escaped by the server
+    row.append(meta, content);
+    return row;
+  }));
+  $("#add-bookmark").hidden = !info.member;
 }
 
 async function loadThread() {
@@ -272,6 +310,7 @@ function messageNode(item, inThread) {
   if (item.bot) meta.append(Object.assign(document.createElement("span"), { className: "badge", textContent: "APP" }));
   meta.append(Object.assign(document.createElement("time"), { textContent: item.time, title: item.day }));
   if (item.edited) meta.append(Object.assign(document.createElement("span"), { className: "muted small", textContent: "(edited)" }));
+  if (item.pinned) meta.append(Object.assign(document.createElement("span"), { className: "pinned small", textContent: "📌 Pinned" }));
   body.append(meta);
 
   if (item.ephemeral) {
@@ -332,10 +371,34 @@ function toolbar(item, inThread) {
     bar.append(b);
   };
   for (const [name, glyph] of QUICK_REACTIONS) button(glyph, "React with :" + name + ":", { reaction: name, on: "1" });
-  if (!inThread && !item.thread_ts && currentChannel() && !currentChannel().startsWith("D")) button("Reply", "Reply in thread", { open: "thread" });
+  const inChannel = currentChannel() && !currentChannel().startsWith("D");
+  if (!inThread && !item.thread_ts && inChannel) button("Reply", "Reply in thread", { open: "thread" });
   if (item.mine) button("Edit", "Edit your message", { open: "edit" });
-  if (!item.bot) button("Mark as answer", "Message shortcut: mark this reply as the answer", { shortcut: "mark_as_answer" });
+  if (inChannel) {
+    // Slack's "More actions": the app's message shortcuts (from manifest.yml), and pinning.
+    button("⋯", "More actions", { open: "menu" });
+    const menu = document.createElement("div");
+    menu.className = "menu";
+    menu.setAttribute("role", "menu");
+    const entry = (label, title, data) => {
+      const b = Object.assign(document.createElement("button"), { type: "button", textContent: label, title });
+      b.setAttribute("role", "menuitem");
+      Object.assign(b.dataset, data);
+      menu.append(b);
+    };
+    entry(item.pinned ? "Un-pin from channel" : "Pin to channel", "Pinned messages are listed in the channel's header",
+          { pin: item.pinned ? "" : "1" });
+    entry("Copy link", "The message's link, for /community label <link> <label>", { copy: item.permalink });
+    for (const shortcut of state.workspace.shortcuts || []) {
+      entry(shortcut.name, "Message shortcut of the steward app", { shortcut: shortcut.callback_id });
+    }
+    bar.append(menu);
+  }
   return bar;
+}
+
+function closeMenus(except) {
+  for (const bar of document.querySelectorAll(".toolbar.open")) if (bar !== except) bar.classList.remove("open");
 }
 
 function editForm(item) {
@@ -385,7 +448,8 @@ async function onListClick(event) {
     if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
     button.disabled = true;
     try {
-      await act("/api/press", { channel, ts, action_id: button.dataset.actionId, value: button.dataset.value, block_id: button.dataset.blockId });
+      await act("/api/press", { channel, ts, action_id: button.dataset.actionId, value: button.dataset.value, block_id: button.dataset.blockId,
+                                ephemeral: message.classList.contains("ephemeral") });
     } finally {
       button.disabled = false;
     }
@@ -397,8 +461,47 @@ async function onListClick(event) {
     state.editing = ts;
     refresh("channel");
     refresh("thread");
+  } else if (button.dataset.open === "menu") {
+    const bar = button.closest(".toolbar");
+    closeMenus(bar);
+    bar.classList.remove("up");
+    if (bar.classList.toggle("open")) {
+      // Open upwards when the list would cut the menu off at its bottom.
+      const menu = bar.querySelector(".menu").getBoundingClientRect();
+      const list = bar.closest(".messages").getBoundingClientRect();
+      if (menu.bottom > list.bottom && menu.top - menu.height - bar.offsetHeight > list.top) bar.classList.add("up");
+    }
   } else if (button.dataset.shortcut) {
+    closeMenus();
     await act("/api/shortcut", { channel, ts, callback_id: button.dataset.shortcut });
+  } else if (button.dataset.copy) {
+    closeMenus();
+    const link = button.dataset.copy;
+    try { await navigator.clipboard.writeText(link); toast("Link copied: " + link); }
+    catch (_) { toast("The message's link: " + link); }
+  } else if (button.dataset.pin !== undefined) {
+    closeMenus();
+    await act("/api/pin", { channel, ts, on: Boolean(button.dataset.pin) });
+  }
+}
+
+// A button on the Home tab or in a modal: block_actions with the view, through the real path.
+async function onViewClick(event, surface) {
+  const channelRef = event.target.closest(".channel-ref[data-channel]");
+  if (channelRef && surface === "home") {
+    event.preventDefault();
+    openChannel(channelRef.dataset.channel);
+    return;
+  }
+  const button = event.target.closest("button[data-action-id]");
+  if (!button) return;
+  event.preventDefault();
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+  button.disabled = true;
+  try {
+    await act("/api/view-press", { surface, action_id: button.dataset.actionId, value: button.dataset.value, block_id: button.dataset.blockId });
+  } catch (_) { /* shown */ } finally {
+    button.disabled = false;
   }
 }
 
@@ -469,6 +572,9 @@ function listen() {
         if (notice.channel === channel && !notice.thread_ts) refresh("channel");
         if (thread && notice.thread_ts === thread.ts) refresh("thread");
         break;
+      case "pins":
+        if (notice.channel === channel) refresh("channel");
+        break;
       case "members":
       case "clock":
         refresh("workspace");
@@ -493,7 +599,7 @@ function listen() {
         break;
     }
   };
-  source.onopen = () => { refresh("workspace"); refresh("channel"); refresh("thread"); };
+  source.onopen = () => { refresh("workspace"); refresh("channel"); refresh("thread"); refresh("modal"); };
 }
 
 // ------------------------------------------------------------------------------ modals
@@ -501,27 +607,53 @@ function listen() {
 async function loadModal() {
   const answer = await api(as("/api/modal"));
   const box = $("#modal");
-  if (!answer.view) { box.hidden = true; return; }
+  if (!answer.view) { box.hidden = true; delete box.dataset.viewId; return; }
+  const key = answer.view.id + "|" + answer.view.html;
+  if (box.dataset.key === key && !box.hidden) return; // the same view: keep what was typed
+  box.dataset.key = key;
+  box.dataset.viewId = answer.view.id || "";
   $("#modal-title").textContent = answer.view.title;
+  $("#modal-back").hidden = answer.view.depth < 2;
   $("#modal-body").innerHTML = answer.view.html; // rendered and escaped by the server
   $("#modal-close").textContent = answer.view.close || "Close";
   $("#modal-submit").textContent = answer.view.submit || "Submit";
   $("#modal-submit").hidden = !answer.view.submit;
   box.hidden = false;
+  const first = $("#modal-body .bk-input");
+  if (first && first.focus) first.focus();
 }
 
+// What was typed or picked, by block and action id; the server shapes it as view.state.values.
 function modalValues() {
   const values = {};
-  for (const input of document.querySelectorAll("#modal-body .bk-input")) {
+  for (const input of document.querySelectorAll("#modal-body .bk-input[data-block-id]")) {
     const block = (values[input.dataset.blockId] ||= {});
-    if (input.dataset.type === "static_select") {
-      const option = input.selectedOptions[0];
-      block[input.dataset.actionId] = { type: "static_select", selected_option: option ? { value: option.value, text: { type: "plain_text", text: option.textContent } } : null };
+    const type = input.dataset.type;
+    if (type === "checkboxes") {
+      block[input.dataset.actionId] = [...input.querySelectorAll("input:checked")].map((box) => box.value);
+    } else if (type === "radio_buttons") {
+      const chosen = input.querySelector("input:checked");
+      block[input.dataset.actionId] = chosen ? chosen.value : null;
     } else {
-      block[input.dataset.actionId] = { type: input.dataset.type, value: input.value };
+      block[input.dataset.actionId] = input.value === "" ? null : input.value;
     }
   }
   return values;
+}
+
+// Errors beside their fields, as Slack shows a view_submission's `errors`.
+function showErrors(errors) {
+  let first = null;
+  for (const box of document.querySelectorAll("#modal-body .bk-error")) {
+    const said = errors[box.dataset.errorFor];
+    box.textContent = said || "";
+    box.hidden = !said;
+    box.closest(".bk-inputblock").classList.toggle("has-error", Boolean(said));
+    if (said && !first) first = box;
+  }
+  const unplaced = Object.keys(errors).filter((id) => !document.querySelector(`#modal-body .bk-error[data-error-for="${CSS.escape(id)}"]`));
+  if (unplaced.length) toast(unplaced.map((id) => errors[id]).join(" "));
+  if (first) first.scrollIntoView({ block: "nearest" });
 }
 
 // ------------------------------------------------------------------------------ wiring
@@ -543,7 +675,21 @@ function wire() {
   followNewMessages($("#thread"));
   $("#messages").addEventListener("click", onListClick);
   $("#thread").addEventListener("click", onListClick);
-  $("#home").addEventListener("click", onListClick);
+  $("#home").addEventListener("click", (event) => onViewClick(event, "home"));
+  $("#modal-body").addEventListener("click", (event) => onViewClick(event, "modal"));
+  document.addEventListener("click", (event) => { if (!event.target.closest(".toolbar")) closeMenus(); });
+  $("#bookmarks").addEventListener("click", async (event) => {
+    const remove = event.target.closest("button[data-bookmark]");
+    if (remove) await act("/api/bookmark", { channel: currentChannel(), remove: remove.dataset.bookmark }).catch(() => {});
+  });
+  $("#add-bookmark-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(event.target);
+    const answer = await act("/api/bookmark", { channel: currentChannel(), title: data.get("title"), link: data.get("link") }).catch(() => null);
+    if (!answer) return;
+    event.target.reset();
+    $("#add-bookmark").open = false;
+  });
   $("#channels").addEventListener("click", (event) => {
     const link = event.target.closest(".channel-link");
     if (!link) return;
@@ -608,11 +754,23 @@ function wire() {
     await loadWorkspace();
     openChannel(answer.id);
   });
-  $("#modal-close").addEventListener("click", () => act("/api/modal", { close: true }));
+  $("#modal-close").addEventListener("click", () => act("/api/modal", { close: true }).catch(() => {}));
+  $("#modal-back").addEventListener("click", () => act("/api/modal", { close: true }).catch(() => {}));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    if (!$("#modal").hidden) act("/api/modal", { close: true }).catch(() => {});
+    else closeMenus();
+  });
   $("#modal-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const answer = await act("/api/modal", { values: modalValues() }).catch(() => null);
-    if (answer && answer.errors) toast(Object.values(answer.errors).join(" "));
+    const submit = $("#modal-submit");
+    submit.disabled = true;
+    try {
+      const answer = await act("/api/modal", { values: modalValues() }).catch(() => null);
+      showErrors((answer && answer.errors) || {});
+    } finally {
+      submit.disabled = false;
+    }
   });
   setInterval(() => refresh("workspace"), 30000); // the clock runs in real time too
 }
@@ -621,6 +779,7 @@ async function start() {
   wire();
   await loadWorkspace();
   await showView();
+  await loadModal().catch(() => {}); // a form the bot opened before this page was (re)loaded
   listen();
   document.body.dataset.ready = "1";
 }

@@ -45,6 +45,8 @@ EVENT_TYPES = (
     "reaction_added",
     "reaction_removed",
     "app_home_opened",
+    "pin_added",
+    "pin_removed",
 )
 
 

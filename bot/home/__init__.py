@@ -30,6 +30,7 @@ from ..groups.config import GROUP_SETTINGS, ConfigError, parse_setting, show_set
 from ..i18n import t, tp
 from ..messages import Button, ChannelRef, Code, Text, join, text
 from ..questions.experts import ExpertService
+from ..report.metrics import change_text
 from ..store import Store
 from .counts import Count, DailyCounts
 from .view import MAX_BUTTONS, MAX_FIELDS, Buttons, Divider, Fields, Header, HomeView, Note, Paragraph  # noqa: F401
@@ -72,16 +73,6 @@ class Member:
 FigureBuild = Callable[[Group], "list[Figure] | None"]
 SectionBuild = Callable[[Member], "list | None"]  # pieces (`bot.home.view`)
 Act = Callable[[Member, str], "Text | None"]  # what the button did, said to the person
-
-
-def change_text(locale: str, value: int | None, previous: int | None) -> Text:
-    """" (+2)", " (−1)", " (=)", or nothing when there is nothing to compare with."""
-    if value is None or previous is None:
-        return text()
-    delta = value - previous
-    if delta == 0:
-        return t(locale, "home.change.same")
-    return t(locale, "home.change", delta=("+" if delta > 0 else "−") + str(abs(delta)))
 
 
 class HomeService:

@@ -8,6 +8,7 @@ from ..i18n import t, tp
 from ..messages import ChannelRef, Code, Strong, Text, join, text
 from ..ports import PlatformError
 from ..questions import humanize_age
+from ..report.metrics import change_text, duration_text, percent
 from ..worktime import zone
 from .view import Buttons, Header, Note, Paragraph
 
@@ -16,29 +17,7 @@ MAX_WORDS = 8
 ANSWERS = {"going": "home.events.going", "maybe": "home.events.maybe", "cant": "home.events.cant"}  # a member's answer
 
 
-# --- an owner card's figures (the report's metrics) ----------------------------------------------
-def duration(locale: str, seconds: float) -> str:
-    return humanize_age(locale, seconds)
-
-
-def percent(rate: float) -> int:
-    return int(round(rate * 100))
-
-
-def change(locale: str, value, previous, kind: str = "count") -> Text:
-    """" (+2)", " (−5 pts)", " (−12 min)", " (=)"; nothing when there is nothing to compare with."""
-    if value is None or previous is None:
-        return text()
-    if kind == "rate":
-        value, previous = percent(value), percent(previous)
-    delta = value - previous
-    if (abs(delta) < 60) if kind == "duration" else delta == 0:
-        return t(locale, "home.change.same")
-    amount = duration(locale, abs(delta)) if kind == "duration" else \
-        tp(locale, "home.points", n=str(abs(delta))) if kind == "rate" else str(abs(delta))
-    return t(locale, "home.change", delta=("+" if delta > 0 else "−") + amount)
-
-
+# --- an owner card's figures (the report's metrics, said as the report says them) ----------------
 def overview_figures(group: Group, overview, now) -> list:
     """The figures of `overview` (the last 7 days against the 7 before, 30-day activity against
     the 30 before, questions still open), each with its change."""
@@ -50,7 +29,7 @@ def overview_figures(group: Group, overview, now) -> list:
 
     def count(label_key: str, name: str) -> Figure:
         value = getattr(current, name)
-        return Figure(t(locale, label_key), text(str(value)), change(locale, value, before(name)))
+        return Figure(t(locale, label_key), text(str(value)), change_text(locale, value, before(name)))
     rate, median = current.response_rate, current.median_answer_seconds
     oldest = overview.oldest_open
     open_value = text(str(overview.open_now)) if oldest is None else \
@@ -61,15 +40,15 @@ def overview_figures(group: Group, overview, now) -> list:
         count("home.figure.joins", "joins"),
         count("home.figure.active", "active"),
         Figure(t(locale, "home.figure.active_month"), text(str(overview.active_month)),
-               change(locale, overview.active_month, overview.active_month_before)),
+               change_text(locale, overview.active_month, overview.active_month_before)),
         count("home.figure.asked", "asked"),
         count("home.figure.answered", "answered"),
         count("home.figure.resolved", "resolved"),
         Figure(t(locale, "home.figure.rate"), text(tp(locale, "home.percent", n=str(percent(rate)))) if rate is not None
-               else t(locale, "home.figure.none"), change(locale, rate, None if previous is None else previous.response_rate, "rate")),
-        Figure(t(locale, "home.figure.median"), text(duration(locale, median)) if median is not None else t(locale, "home.figure.none"),
-               change(locale, median, before("median_answer_seconds"), "duration")),
-        Figure(t(locale, "home.figure.open"), open_value, change(locale, overview.open_now, overview.open_before)),
+               else t(locale, "home.figure.none"), change_text(locale, rate, None if previous is None else previous.response_rate, kind="rate")),
+        Figure(t(locale, "home.figure.median"), text(duration_text(locale, median)) if median is not None else t(locale, "home.figure.none"),
+               change_text(locale, median, before("median_answer_seconds"), kind="duration")),
+        Figure(t(locale, "home.figure.open"), open_value, change_text(locale, overview.open_now, overview.open_before)),
         count("home.figure.kudos", "kudos"),
         count("home.figure.thanked", "thanked"),
     ]

@@ -532,9 +532,6 @@ MESSAGES = {
     "recognition.followups.many": "posted updates after {n} events",
 
     # --- dashboard
-    "home.change": " ({delta})",
-    "home.change.same": " (=)",
-    "home.points": "{n} pts",
     "home.percent": "{n} %",
     "home.figure": "{label}\n{value}{change}",
     "home.figure.none": "—",

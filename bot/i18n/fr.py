@@ -532,9 +532,6 @@ MESSAGES = {
     "recognition.followups.many": "a donné des nouvelles après {n} événements",
 
     # --- dashboard
-    "home.change": " ({delta})",
-    "home.change.same": " (=)",
-    "home.points": "{n} pts",
     "home.percent": "{n} %",
     "home.figure": "{label}\n{value}{change}",
     "home.figure.none": "—",

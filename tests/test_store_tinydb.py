@@ -1,6 +1,7 @@
 """The TinyDB backend only: files, atomic writes, crashes, corrupt files, `once` across restarts.
 
 What every backend must do is in test_store_contract.py."""
+import gc
 import json
 import signal
 import subprocess
@@ -365,3 +366,57 @@ def test_after_a_kill_redelivered_events_count_once_and_new_ones_count(tmp_path)
     again = TinyDBStore(data, flush_interval=60)
     assert again.get("activity.w", "k") == {"messages": 160}  # 160 events, each counted exactly once
     again.close()
+
+
+def test_past_partitions_are_parsed_at_open_and_not_kept(tmp_path):
+    writer = TinyDBStore(tmp_path, flush_interval=60)
+    for month in range(1, 13):
+        for n in range(300):
+            writer.put(f"questions.2025-{month:02d}", f"T1:C1:{n}", {"text": f"q{n}", "pinged": ["U1", "U2"]})
+    writer.close()
+    gc.collect()
+    before = len(gc.get_objects())
+    store = TinyDBStore(tmp_path, flush_interval=60)
+    gc.collect()
+    # 3,600 documents with a list each: kept parsed, they would be 7,000+ objects for every
+    # collection of Python's garbage collector to walk. Let go, the open store adds a handful.
+    assert len(gc.get_objects()) - before < 500
+    assert store.parsed_tables == []
+    assert store.get("questions.2025-03", "T1:C1:7") == {"text": "q7", "pinged": ["U1", "U2"]}
+    assert store.parsed_tables == ["questions.2025-03"]
+    store.close()
+
+
+def test_a_released_table_reads_writes_and_flushes_as_before(tmp_path):
+    store = TinyDBStore(tmp_path, flush_interval=60, release_after=0)
+    store.put("members", "T1:C1:U1", {"user_id": "U1", "status": "present"})
+    store.accumulate("members", "T1:C1:U1", add={"posts": 2}, once="Ev1")
+    assert store.release_idle() == 1 and store.parsed_tables == []
+    # The buffered counter is still seen, and lands in the file that was let go.
+    assert store.get("members", "T1:C1:U1") == {"user_id": "U1", "status": "present", "posts": 2}
+    assert store.release_idle() == 1
+    store.flush()
+    assert store.find("members", status="present") == [{"user_id": "U1", "status": "present", "posts": 2}]
+    assert store.release_idle() == 1
+    assert store.update("members", "T1:C1:U1", lambda doc: {**doc, "status": "left"})["posts"] == 2
+    store.put("members", "T1:C1:U2", {"user_id": "U2"})
+    assert store.release_idle() == 1
+    assert store.delete("members", "T1:C1:U2") and not store.insert_if_absent("members", "T1:C1:U1", {})
+    assert not store.accumulate("members", "T1:C1:U1", add={"posts": 1}, once="Ev1")  # counted once still
+    store.close()
+    again = TinyDBStore(tmp_path, flush_interval=60)
+    assert again.find("members") == [{"user_id": "U1", "status": "left", "posts": 2}]
+    again.close()
+
+
+def test_the_flush_thread_lets_idle_tables_go_and_keeps_those_in_use(tmp_path):
+    store = TinyDBStore(tmp_path, flush_interval=0.05, release_after=0.3)
+    store.put("old", "k", {"a": 1})
+    store.put("busy", "k", {"b": 1})
+    deadline = time.monotonic() + 3
+    while "old" in store.parsed_tables:
+        assert time.monotonic() < deadline, "an idle table was never let go"
+        assert store.get("busy", "k") == {"b": 1}  # used all along: stays parsed
+        time.sleep(0.02)
+    assert store.parsed_tables == ["busy"]
+    store.close()

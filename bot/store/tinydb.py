@@ -11,6 +11,13 @@ Why it looks the way it does (TinyDB 4.8/4.9 facts, measured on this machine kin
 - It re-reads and re-parses the file on every read: this storage keeps the parsed data in memory
   (one process owns the data directory) and only reads the file once.
 
+Only the tables in use stay parsed. Every file is parsed at start (a corrupt one stops the bot
+there, naming it) and then let go; a table is parsed again when first used, and let go once unused
+for `release_after` seconds (checked by the flush thread). Past partitions (last year's questions,
+last month's activity) are thus not held in memory, and so not walked by Python's cyclic garbage
+collector either: with a year of history held, each full collection paused every thread for
+50-100 ms (measured in `benchmarks/events.py`), and that pause grew with the history kept.
+
 Counting once (`accumulate(..., once=event_id)`), across restarts too, since Slack may redeliver
 an event to a bot that restarted and the inbox replays what it had not finished: the ids counted
 since the last flush are appended to `counted-events.log` (one fsynced JSON line per flush, with
@@ -45,6 +52,9 @@ log = logging.getLogger(__name__)
 
 COUNTED_EVENTS_FILE = "counted-events.log"
 FLUSHED = "flushed"  # TinyDB table in a counter file: {"n": the last flush whose counters it holds}
+# A table unused this long is let go (parsed again when used). Every sweep runs each tick (15 s),
+# so the tables of ongoing work stay; ten minutes keeps a burst of look-ups from parsing twice.
+RELEASE_AFTER_SECONDS = 600.0
 
 
 class AtomicJSONStorage(Storage):
@@ -117,22 +127,27 @@ class TinyDBStore:
     something after a restart. Tests pass a fake one to step over `COUNT_ONCE_WINDOW`.
     """
 
-    def __init__(self, data_dir: str | Path, flush_interval: float = 5.0, *, now: Callable[[], float] = time.time):
+    def __init__(self, data_dir: str | Path, flush_interval: float = 5.0, *, now: Callable[[], float] = time.time,
+                 release_after: float = RELEASE_AFTER_SECONDS):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.flush_interval = flush_interval
+        self.release_after = release_after
         self._now = now
         self._lock = threading.RLock()
         self._tables: dict[str, tuple[TinyDB, dict[str, int]]] = {}
+        self._used: dict[str, float] = {}  # table -> when it was last used (time.monotonic), while parsed
         self._flushed: dict[str, int] = {}  # table -> the last flush whose counters its file holds
         self._pending: dict[tuple[str, str], tuple[dict, dict]] = {}
         self._closed = threading.Event()
         # Leftovers of a crash between temp write and rename: the real file is intact.
         for leftover in self.data_dir.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)
-        # Open every table now so a corrupt file stops the bot at start, naming the file.
+        # Parse every table now so a corrupt file stops the bot at start, naming the file; then
+        # let it go: it is parsed again when used (the module docstring says why).
         for path in sorted(self.data_dir.glob("*.json")):
             self._open(path.stem)
+            self._release(path.stem)
         window = COUNT_ONCE_WINDOW.total_seconds()
         self._counted = CountedIds(window)  # ids counted within the window: checked on every bump
         self._unpersisted: dict[str, list[str]] = {}  # table -> ids not yet in the log: appended at the next flush
@@ -174,7 +189,30 @@ class TinyDBStore:
             if marks:
                 self._flushed[table] = int(marks[0]["n"])
             opened = self._tables[table] = (db, index)
+        self._used[table] = time.monotonic()
         return opened
+
+    def _release(self, table: str) -> None:
+        """Let the parsed table go (its file holds all of it: writes go through at once, and
+        buffered counters are kept apart, in `_pending`)."""
+        db, _ = self._tables.pop(table)
+        db.close()
+        self._used.pop(table, None)
+
+    @property
+    def parsed_tables(self) -> list[str]:
+        """The tables held parsed in memory now."""
+        with self._lock:
+            return sorted(self._tables)
+
+    def release_idle(self) -> int:
+        """Let go of the tables unused for `release_after` seconds; how many."""
+        with self._lock:
+            cutoff = time.monotonic() - self.release_after
+            idle = [table for table, used in self._used.items() if used <= cutoff and table in self._tables]
+            for table in idle:
+                self._release(table)
+            return len(idle)
 
     @staticmethod
     def _public(raw: dict) -> Doc:
@@ -361,6 +399,7 @@ class TinyDBStore:
                 self.flush()
             except Exception:  # a full disk must not kill the flusher; counters stay buffered
                 log.exception("could not flush buffered counters; will retry")
+            self.release_idle()
 
     def close(self) -> None:
         if self._closed.is_set():
@@ -372,6 +411,7 @@ class TinyDBStore:
             for db, _ in self._tables.values():
                 db.close()
             self._tables.clear()
+            self._used.clear()
 
 
 def _line(line: dict, kept: dict[str | None, list[str]]) -> dict:

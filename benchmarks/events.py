@@ -1024,8 +1024,9 @@ def profile(emulator, data_dir: Path, args) -> dict:
 
         # One background counter flush after a 5-second window at 50 events/s (~150 active users).
         real.steward.store.flush()
+        group = core.groups.get(TEAM, "C1")
         for n in range(1, 151):
-            core.welcome.record_activity(TEAM, "C1", user_id(n), "messages")
+            core.activity.message(group, user_id(n), f"1700000000.{n:06d}", None, "messages", f"Evflush{n}")
         prof = cProfile.Profile()
         started = time.perf_counter()
         prof.enable()

@@ -24,6 +24,7 @@ target fails.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -372,6 +373,7 @@ class BareApp:
         self.port = self.server.port
         self.flushes: list = []
         self.applied: list = []
+        self.sweep_cpu = 0.0
 
     def backlog(self) -> int:
         return 0
@@ -415,6 +417,7 @@ class RealApp:
         self.port = self.server.port
         self.flushes: list[tuple[float, float]] = []
         self.applied: list[float] = []  # when each event's applier returned (time.monotonic)
+        self.sweep_cpu = 0.0  # CPU seconds the scheduled sweeps took (their own threads' time)
         self._watch()
 
     def _watch(self) -> None:
@@ -437,6 +440,19 @@ class RealApp:
                 self.applied.append(time.monotonic())
         store.flush = timed_flush
         inbox.apply = noted_apply
+        lock = threading.Lock()
+
+        def timed_sweep(run):
+            def sweep() -> None:
+                started = time.thread_time()
+                try:
+                    run()
+                finally:
+                    with lock:
+                        self.sweep_cpu += time.thread_time() - started
+            return sweep
+        for job in self.steward.scheduler.scheduler.get_jobs():
+            job.modify(func=timed_sweep(job.func))
 
     @property
     def inbox_dir(self) -> Path:
@@ -650,6 +666,26 @@ def process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class Collections:
+    """Python's garbage collections while a phase runs (`gc.callbacks`): a full collection walks
+    every object the process holds, and no other thread runs meanwhile."""
+
+    def __init__(self):
+        self.pauses: list[tuple[float, float, int]] = []  # (start, end, generation), time.monotonic
+        self._started = 0.0
+        gc.callbacks.append(self._seen)
+
+    def _seen(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.monotonic()
+        else:
+            self.pauses.append((self._started, time.monotonic(), info["generation"]))
+
+    def stop(self) -> list[tuple[float, float, int]]:
+        gc.callbacks.remove(self._seen)
+        return self.pauses
+
+
 class OtherLoad:
     """How busy the machine was with work other than this benchmark (its app process and its
     sender) while a phase ran, in CPUs: the benchmark shares the machine with whatever else runs,
@@ -688,11 +724,15 @@ def run_paced(app, sender: LoadGenerator, events: int, rate: float, warmup: int,
     requests, kinds, _ = build_messages(events, 1 / rate, seed, tag)
     app.flushes.clear()
     app.applied.clear()
+    app.sweep_cpu = 0.0
     cpu_before = time.process_time()
     others = OtherLoad(sender)
+    collections = Collections()
     fired = sender.fire(app.port, requests, rate, senders)
     idle = app.wait_applied(300)
     cpu = time.process_time() - cpu_before
+    sweep_cpu = app.sweep_cpu
+    pauses = collections.stop()
     other_load = others.result()
     flushes = list(app.flushes)
     app.flush()
@@ -705,6 +745,9 @@ def run_paced(app, sender: LoadGenerator, events: int, rate: float, warmup: int,
     slowest = sorted(ok, key=lambda r: r[2] - r[0])[-max(1, len(ok) // 100):]
     during_flush = sum(1 for r in slowest if any(start < r[2] and end > r[0] for start, end in flushes))
     flush_ms = [(end - start) * 1000 for start, end in flushes]
+    full_ms = [(end - start) * 1000 for start, end, generation in pauses if generation == 2]
+    long_pauses = [(start, end) for start, end, _ in pauses if end - start > 0.005]
+    during_collection = sum(1 for r in slowest if any(start < r[2] and end > r[0] for start, end in long_pauses))
     lags = [(r[1] - r[0]) * 1000 for r in results if r]
     last_ack = max(r[2] for r in ok) if ok else t0
     applied_at = max(app.applied) if app.applied else last_ack
@@ -722,10 +765,15 @@ def run_paced(app, sender: LoadGenerator, events: int, rate: float, warmup: int,
         "idle": idle,
         "applied_per_s": round(len(requests) / done, 2),
         "cpu_ms_per_event": round(cpu * 1000 / len(requests), 3),
+        "sweeps_cpu_ms_per_event": round(sweep_cpu * 1000 / len(requests), 3),
         "store_bytes": size, "store_files": files,
         "counter_flushes": {"count": len(flush_ms), "max_ms": round(max(flush_ms), 1) if flush_ms else None,
                             "mean_ms": round(statistics.fmean(flush_ms), 1) if flush_ms else None,
                             "slowest_1pct_acks": len(slowest), "of_which_during_flush": during_flush},
+        "garbage_collections": {"count": len(pauses), "full": len(full_ms),
+                                "full_max_ms": round(max(full_ms), 1) if full_ms else None,
+                                "longest_ms": round(max((end - start) * 1000 for start, end, _ in pauses), 1) if pauses else None,
+                                "slowest_1pct_acks_during_one_over_5ms": during_collection},
     }
 
 
@@ -1078,6 +1126,12 @@ def print_report(result: dict) -> None:
             if f["count"]:
                 print(f"  {p['phase']}: {f['count']} counter flushes, mean {f['mean_ms']} ms, max {f['max_ms']} ms; "
                       f"{f['of_which_during_flush']} of the {f['slowest_1pct_acks']} slowest acks overlapped one")
+        for p in phases.values():
+            g = p.get("garbage_collections")
+            if g and g["count"]:
+                print(f"  {p['phase']}: {g['count']} garbage collections, {g['full']} full (longest {g['full_max_ms']} ms), "
+                      f"longest of all {g['longest_ms']} ms; {g['slowest_1pct_acks_during_one_over_5ms']} of the slowest "
+                      f"acks overlapped one over 5 ms; scheduled sweeps {p.get('sweeps_cpu_ms_per_event', 0):.2f} ms CPU/event")
         lag = max(p["sender_lag_ms_p99"] for p in phases.values())
         print(f"  sender lag p99: {lag:.2f} ms" + ("  <-- sender threads were all busy; raise --senders" if lag > 5 else ""))
         loads = [(p["phase"], p.get("other_load")) for p in phases.values()]

@@ -3,6 +3,7 @@ default list on a real store, the acknowledgement path's filter and its cost, th
 the emulator: a rule match reported to the owners, the author asked, flags through the shortcut and
 its modal, merged flags, edits and deletions closing reports, forged clicks refused."""
 import json
+import random
 import time
 import timeit
 from datetime import timedelta
@@ -17,6 +18,7 @@ from bot.moderation import DEFAULT_RULES, OPEN, Duplicate, ModerationService
 from bot.moderation.matcher import BadPhrase, Matcher, Prefilter, Anchors, parse, words
 from bot.outbox import QUEUE, Outbox
 from bot.store import TinyDBStore
+from bot.text import fold
 from handlers.emulator import decode_json_args, message_changed_event, message_event, new_ts
 from handlers.inbox import ROUTES, route_of
 from handlers.moderation import FLAG_VIEW, may_match
@@ -45,7 +47,7 @@ def test_invisible_characters_inside_a_word_do_not_hide_it():
     in the rules' matcher and in the acknowledgement path's filter alike."""
     rules = [parse("idiot"), parse("shut up"), parse("conn*rd")]
     matcher, prefilter = Matcher(rules), Prefilter()
-    prefilter.publish(matcher, "T1:C1", Anchors.of(rules))
+    prefilter.publish(matcher, {"T1:C1": Anchors.of(rules)})
     for text in ("you id\u200biot", "ID\u00adIOT", "i\u200dd\u200ciot!", "idi\u2060ot", "\ufeffidiot\u200f",
                  "shut up, con\u200bnard", "cré\u200btin de conn\u00adard"):
         assert matcher.matching(text), repr(text)
@@ -101,7 +103,7 @@ def test_the_default_list_is_data_in_both_languages_and_every_phrase_is_a_rule()
 def test_the_prefilter_never_misses_a_match_and_ignores_chatter():
     rules = [parse(p) for p in ("buy followers", "idiot*", "*uck*", "*hole", "ta gueule")]
     prefilter, matcher = Prefilter(), Matcher(rules)
-    prefilter.publish(matcher, "T1:C1", Anchors.of(rules))
+    prefilter.publish(matcher, {"T1:C1": Anchors.of(rules)})
     texts = ["BUY followers now", "idiots!", "motherfucker", "what an a-hole, asshole", "Ta gueule <@U123>",
              "<https://x.example/buy|buy> followers", "lunch at noon?", "kubernetes pods restart", "tagueule"]
     for text in texts:
@@ -115,7 +117,7 @@ def test_the_ack_path_cost_of_the_filter_is_a_few_microseconds():
     prefilter = Prefilter(Anchors.of(DEFAULT_RULES))
     owner = type("Service", (), {})()  # weakly held, like a running service
     for group in range(20):
-        prefilter.publish(owner, f"T1:C{group}", Anchors.of([parse(f"rule{group}x{n} phrase*") for n in range(100)]))
+        prefilter.publish(owner, {f"T1:C{group}": Anchors.of([parse(f"rule{group}x{n} phrase*") for n in range(100)])})
     chatter = {"text": "Morning all! Has anyone tried the new <https://example.com|deploy pipeline> yet? :tada:"}
     french = {"text": "Bonjour à tous, quelqu’un a déjà essayé la nouvelle chaîne de déploiement ?"}
     import handlers.moderation as moderation
@@ -129,6 +131,39 @@ def test_the_ack_path_cost_of_the_filter_is_a_few_microseconds():
     print(f"ack-path moderation filter per message: {per_message['ascii'] * 1e6:.1f} µs (ASCII), "
           f"{per_message['accents'] * 1e6:.1f} µs (accents)")
     assert per_message["ascii"] < 30e-6 and per_message["accents"] < 60e-6
+
+
+def test_the_prefilter_finds_pieces_inside_words_alike_with_few_rules_and_with_many():
+    """Past a few pieces found inside words (`*uck*`), the filter looks them up in an index; it
+    must answer exactly as looking for each piece in the text does."""
+    rng = random.Random(4)
+    letters = "abcdeéiou"
+    pieces = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(2, 6))) for _ in range(400)})
+    texts = [" ".join("".join(rng.choice(letters + "xyz") for _ in range(rng.randint(1, 9))) for _ in range(6))
+             for _ in range(400)]
+    owner = type("Service", (), {})()
+    for few in (pieces[:3], pieces):
+        prefilter = Prefilter()
+        prefilter.publish(owner, {"T1:C1": Anchors(inside=frozenset(fold(piece) for piece in few))})
+        for text in texts:
+            expected = any(fold(piece) in word for piece in few for word in words(text))
+            assert prefilter.may_match(text) == expected, (len(few), text)
+
+
+def test_the_filter_s_cost_does_not_grow_with_the_rules_of_every_group():
+    """500 groups of 100 rules each, every one a star-bounded piece (the kind that was looked for
+    one by one): a message still costs microseconds, not milliseconds."""
+    prefilter = Prefilter(Anchors.of(DEFAULT_RULES))
+    owner = type("Service", (), {})()
+    started = time.perf_counter()  # as the service publishes at start: every group at once
+    prefilter.publish(owner, {f"T1:C{group}": Anchors.of([parse(f"*g{group}r{n}x*") for n in range(100)])
+                              for group in range(500)})
+    print(f"500 groups' rules parsed and published in {time.perf_counter() - started:.2f} s")
+    text = "Morning all! Has anyone tried the new deploy pipeline yet? It rocks, mostly"
+    per_message = min(timeit.repeat(lambda: prefilter.may_match(text), number=200, repeat=5)) / 200
+    print(f"ack-path moderation filter with 50,000 rules: {per_message * 1e6:.1f} µs")
+    assert not prefilter.may_match(text) and prefilter.may_match("a g412r77x here")
+    assert per_message < 100e-6
 
 
 def test_the_message_route_journals_questions_and_possible_matches_only():

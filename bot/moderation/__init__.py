@@ -99,6 +99,10 @@ class Outcome:
     case: dict | None = None
 
 
+def anchors_of(rules: list[dict]) -> Anchors:
+    return Anchors.of([parse(rule["phrase"]) for rule in rules])
+
+
 class ModerationService:
     def __init__(self, store: Store, clock: Clock, groups: GroupService, directory: Directory, messenger: Messenger,
                  audit, prefilter: Prefilter = ACK_PREFILTER):
@@ -112,8 +116,9 @@ class ModerationService:
         self._matchers: dict[str, tuple[tuple, Matcher]] = {}
         for action, label in AUDIT_ACTIONS.items():
             audit.describe(action, label)
-        for doc in store.find(RULES):  # every group's anchors, before the first event is acknowledged
-            self._publish_anchors(f"{doc['team_id']}:{doc['channel_id']}", doc.get("rules", []))
+        # Every group's anchors, before the first event is acknowledged: at once, one union for all.
+        self.prefilter.publish(self, {f"{doc['team_id']}:{doc['channel_id']}": anchors_of(doc.get("rules", []))
+                                      for doc in store.find(RULES)})
 
     # --- rules ---------------------------------------------------------------------------------
     def rules(self, group: Group) -> list[dict]:
@@ -174,10 +179,7 @@ class ModerationService:
 
     def _rules_changed(self, group: Group, rules: list[dict]) -> None:
         self._matchers.pop(group.key, None)
-        self._publish_anchors(group.key, rules)
-
-    def _publish_anchors(self, key: str, rules: list[dict]) -> None:
-        self.prefilter.publish(self, key, Anchors.of([parse(rule["phrase"]) for rule in rules]))
+        self.prefilter.publish(self, {group.key: anchors_of(rules)})
 
     def matcher(self, group: Group) -> Matcher:
         """The group's rules, and the default list unless it is off; cached until either changes."""

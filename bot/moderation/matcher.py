@@ -37,6 +37,9 @@ from ..text import STOP_WORDS, fold
 
 MAX_PHRASE = 100  # characters: a phrase, not a paragraph
 MAX_WORDS = 10
+# Up to this many pieces found anywhere inside a word (`*uck*`), the ack path's filter looks for each
+# one in the text (a loop in C, faster for a few); beyond, it looks up the text's letters in an index.
+DIRECT_INSIDE_PIECES = 16
 MIN_LITERAL = 2  # the longest literal piece of a rule: `*` or `a*` alone would match nearly anything
 
 # A fixed pattern, ours, on the text (never on a rule): one word is a run of letters and digits.
@@ -240,8 +243,11 @@ class Anchors:
             kinds[anchor.kind].add(anchor.text)
         return cls(frozenset(kinds["word"]), frozenset(kinds["start"]), frozenset(kinds["end"]), frozenset(kinds["inside"]))
 
-    def union(self, other: "Anchors") -> "Anchors":
-        return Anchors(self.whole | other.whole, self.starts | other.starts, self.ends | other.ends, self.inside | other.inside)
+    @staticmethod
+    def union_of(many: list["Anchors"]) -> "Anchors":
+        """One pass over all of them (a union per pair would copy the growing sets again and again)."""
+        return Anchors(*(frozenset().union(*(getattr(anchors, kind) for anchors in many))
+                         for kind in ("whole", "starts", "ends", "inside")))
 
 
 class Prefilter:
@@ -259,19 +265,19 @@ class Prefilter:
         self._published: "weakref.WeakKeyDictionary[object, dict[str, Anchors]]" = weakref.WeakKeyDictionary()
         self._snapshot = self._compile(base)
 
-    def publish(self, owner: object, key: str, anchors: Anchors) -> None:
+    def publish(self, owner: object, anchors_by_group: dict[str, Anchors]) -> None:
+        """Replace these groups' anchors (all of a service's groups at start: one union, not one per group)."""
         with self._lock:
-            self._published.setdefault(owner, {})[key] = anchors
-            union = self._base
-            for groups in self._published.values():
-                for published in groups.values():
-                    union = union.union(published)
-            self._snapshot = self._compile(union)
+            self._published.setdefault(owner, {}).update(anchors_by_group)
+            every = [self._base] + [anchors for groups in self._published.values() for anchors in groups.values()]
+            self._snapshot = self._compile(Anchors.union_of(every))
 
     @staticmethod
     def _compile(anchors: Anchors) -> tuple:
         """Word starts and ends indexed by their first (last) `k` letters, `k` the shortest one's
-        length: one slice and one look-up per word, whatever the number of rules."""
+        length: one slice and one look-up per word, whatever the number of rules. Pieces inside
+        words are indexed the same way (one look-up per `k` letters of the text) once there are
+        more than a few of them; fewer are looked for directly, which is faster."""
         def index(pieces: frozenset, head: bool) -> tuple[int, dict]:
             if not pieces:
                 return 0, {}
@@ -280,10 +286,11 @@ class Prefilter:
             for piece in pieces:
                 found.setdefault(piece[:k] if head else piece[-k:], []).append(piece)
             return k, {key: tuple(values) for key, values in found.items()}
-        return (anchors.whole, *index(anchors.starts, True), *index(anchors.ends, False), tuple(anchors.inside))
+        inside = index(anchors.inside, True) if len(anchors.inside) > DIRECT_INSIDE_PIECES else (0, tuple(anchors.inside))
+        return (anchors.whole, *index(anchors.starts, True), *index(anchors.ends, False), *inside)
 
     def may_match(self, text: str) -> bool:
-        whole, start_k, starts, end_k, ends, inside = self._snapshot
+        whole, start_k, starts, end_k, ends, inside_k, inside = self._snapshot
         text_words = words(text)
         if not whole.isdisjoint(text_words):
             return True
@@ -295,7 +302,13 @@ class Prefilter:
                 candidates = ends.get(word[-end_k:]) if ends else None
                 if candidates and any(word.endswith(piece) for piece in candidates):
                     return True
-        if inside:
+        if isinstance(inside, dict):  # indexed by their first `inside_k` letters
+            for word in text_words:
+                for at in range(len(word) - inside_k + 1):
+                    candidates = inside.get(word[at:at + inside_k])
+                    if candidates and any(word.startswith(piece, at) for piece in candidates):
+                        return True
+        elif inside:  # a piece never holds a space: it cannot match across two words
             folded = " ".join(text_words)
             return any(piece in folded for piece in inside)
         return False

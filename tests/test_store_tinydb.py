@@ -3,6 +3,7 @@
 What every backend must do is in test_store_contract.py."""
 import gc
 import json
+import random
 import signal
 import subprocess
 import sys
@@ -420,3 +421,68 @@ def test_the_flush_thread_lets_idle_tables_go_and_keeps_those_in_use(tmp_path):
         time.sleep(0.02)
     assert store.parsed_tables == ["busy"]
     store.close()
+
+
+def _on_disk(data_dir, table):
+    """{key: document} as the table's file holds it."""
+    raw = json.loads((data_dir / f"{table}.json").read_text())
+    return {doc["_key"]: {k: v for k, v in doc.items() if k != "_key"} for doc in raw.get("docs", {}).values()}
+
+
+def test_only_changed_documents_are_encoded_again_and_the_file_holds_them_all(tmp_path, monkeypatch):
+    import bot.store.tinydb as module
+    store = TinyDBStore(tmp_path, flush_interval=60)
+    for n in range(500):
+        store.put("open_questions", f"T1:C1:{n}", {"text": f"question {n}", "replies": {}})
+    encoded = []
+    real_json = module._json
+    monkeypatch.setattr(module, "_json", lambda value: (encoded.append(value), real_json(value))[1])
+    store.update("open_questions", "T1:C1:7", lambda doc: {**doc, "replies": {"1.1": "U2"}})
+    assert [value for value in encoded if isinstance(value, dict)] == [
+        {"text": "question 7", "replies": {"1.1": "U2"}, "_key": "T1:C1:7"}]
+    disk = _on_disk(tmp_path, "open_questions")
+    assert len(disk) == 500 and disk["T1:C1:7"]["replies"] == {"1.1": "U2"} and disk["T1:C1:8"]["replies"] == {}
+    store.close()
+
+
+def test_a_long_mix_of_writes_counters_failures_and_releases_leaves_each_file_as_the_store_reads(tmp_path, monkeypatch):
+    """Kept JSON must never stand for a document that changed: after every step, each file holds
+    exactly what the store answers, and so does a store opened afresh on the files."""
+    import bot.store.files as files
+    rng = random.Random(11)
+    store = TinyDBStore(tmp_path, flush_interval=600, release_after=0)
+    tables, keys = ("a", "b"), [f"T1:C1:{n}" for n in range(12)]
+    real_replace = files.os.replace
+    for step in range(600):
+        table, key, roll = rng.choice(tables), rng.choice(keys), rng.random()
+        failing = rng.random() < 0.05
+        if failing:
+            monkeypatch.setattr(files.os, "replace", lambda *args: (_ for _ in ()).throw(OSError(28, "disk full")))
+        try:
+            if roll < 0.3:
+                store.put(table, key, {"n": step, "list": [step] * rng.randint(0, 3)})
+            elif roll < 0.5:
+                store.update(table, key, lambda doc: None if doc is None else {**doc, "seen": step})
+            elif roll < 0.65:
+                store.delete(table, key)
+            elif roll < 0.85:
+                store.accumulate(table, key, add={"count": 1}, latest={"at": step})
+            elif roll < 0.95:
+                store.flush()
+            else:
+                store.release_idle()
+        except OSError:
+            assert failing
+        finally:
+            monkeypatch.setattr(files.os, "replace", real_replace)
+        for name in tables:
+            if (tmp_path / f"{name}.json").exists():
+                store.flush()
+                assert _on_disk(tmp_path, name) == {doc_key: store.get(name, doc_key) for doc_key in keys
+                                                    if store.get(name, doc_key) is not None}, step
+    store.close()
+    again = TinyDBStore(tmp_path, flush_interval=600)
+    for name in tables:
+        assert {k: again.get(name, k) for k in keys} == {k: v for k, v in _on_disk(tmp_path, name).items()} | \
+            {k: None for k in keys if k not in _on_disk(tmp_path, name)}
+    again.close()

@@ -41,6 +41,29 @@ def test_rules_match_whole_folded_words():
 
 
 
+def test_the_indexed_matcher_finds_what_trying_every_rule_at_every_word_finds():
+    rng = random.Random(8)
+    letters = "abcdeo"
+    def word(stars: bool) -> str:
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(2, 5)))
+        if stars and rng.random() < 0.7:
+            at = rng.randint(0, len(text))
+            text = text[:at] + "*" + text[at:]
+        return text
+    rules = []
+    for _ in range(300):
+        try:
+            rules.append(parse(" ".join(word(True) for _ in range(rng.randint(1, 3)))))
+        except BadPhrase:
+            pass
+    matcher = Matcher(rules)
+    for _ in range(300):
+        text = " ".join(word(False) for _ in range(rng.randint(1, 12)))
+        text_words = words(text)
+        expected = [rule for rule in rules if any(rule.matches_at(text_words, start) for start in range(len(text_words)))]
+        assert matcher.matching(text) == expected, text
+
+
 def test_invisible_characters_inside_a_word_do_not_hide_it():
     """A zero-width space, joiner or non-joiner, a soft hyphen, a word joiner, a byte order mark or
     a direction mark shows nothing in Slack: "id\u200biot" reads "idiot" and must match like it,

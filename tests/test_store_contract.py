@@ -86,6 +86,19 @@ def test_a_change_that_raises_changes_nothing(store):
     assert store.get("t", "k") == {"n": 1, "list": [1], "hits": 1}
 
 
+def test_documents_given_and_returned_are_never_shared_with_the_store(store):
+    given = {"nested": {"list": [1, {"deep": [2]}]}, "n": 1}
+    store.put("t", "k", given)
+    given["nested"]["list"][1]["deep"].append(3)  # the caller's object, changed after the put
+    for doc in (store.get("t", "k"), store.find("t")[0], store.update("t", "k", lambda doc: doc)):
+        assert doc == {"nested": {"list": [1, {"deep": [2]}]}, "n": 1}
+        doc["nested"]["list"][1]["deep"].append(4)  # changing a returned copy leaks nowhere either
+    store.accumulate("t", "k", latest={"seen": {"by": ["U1"]}})
+    store.get("t", "k")["seen"]["by"].append("U2")
+    store.flush()
+    assert store.get("t", "k") == {"nested": {"list": [1, {"deep": [2]}]}, "n": 1, "seen": {"by": ["U1"]}}
+
+
 def test_insert_if_absent_claims_a_key_once(store):
     assert store.insert_if_absent("claims", "job:2026-W48", {"by": "first"}) is True
     assert store.insert_if_absent("claims", "job:2026-W48", {"by": "second"}) is False

@@ -205,26 +205,46 @@ class Matcher:
     def __init__(self, rules: list[Rule]):
         self.rules = list(rules)
         self._by_word: dict[str, list[tuple[Rule, int]]] = {}
-        self._globbed: list[tuple[Rule, int]] = []  # anchored on a word with a star: checked at every word
+        by_kind: dict[str, list[tuple[str, tuple[Rule, int]]]] = {"start": [], "end": [], "inside": []}
         for rule in self.rules:
             index, anchor = rule.anchor()
             if anchor.kind == "word":
                 self._by_word.setdefault(anchor.text, []).append((rule, index))
             else:
-                self._globbed.append((rule, index))
+                by_kind[anchor.kind].append((anchor.text, (rule, index)))
+        # Anchored on a word with a star: by the first (last) letters of its literal start (end), so
+        # a word is looked up, not checked against every such rule; pieces inside words, one by one.
+        self._start_k, self._by_start = affix_index(by_kind["start"], head=True)
+        self._end_k, self._by_end = affix_index(by_kind["end"], head=False)
+        self._inside = by_kind["inside"]
 
     def matching(self, text: str) -> list[Rule]:
         """The rules the text matches, each once, in the order they were given."""
         text_words = words(text)
         found: set[int] = set()
         for position, word in enumerate(text_words):
-            for rule, index in self._by_word.get(word, ()):
-                if id(rule) not in found and rule.matches_at(text_words, position - index):
-                    found.add(id(rule))
-            for rule, index in self._globbed:
+            candidates = list(self._by_word.get(word, ()))
+            if self._by_start:
+                candidates += [value for piece, value in self._by_start.get(word[:self._start_k], ()) if word.startswith(piece)]
+            if self._by_end:
+                candidates += [value for piece, value in self._by_end.get(word[-self._end_k:], ()) if word.endswith(piece)]
+            candidates += [value for piece, value in self._inside if piece in word]
+            for rule, index in candidates:
                 if id(rule) not in found and rule.words[index].matches(word) and rule.matches_at(text_words, position - index):
                     found.add(id(rule))
         return [rule for rule in self.rules if id(rule) in found]
+
+
+def affix_index(pairs: list[tuple[str, object]], head: bool) -> tuple[int, dict[str, tuple]]:
+    """(piece, value) pairs by the first (`head`) or last `k` letters of the piece, `k` the shortest
+    piece's length: a word then needs one slice and one look-up, whatever the number of pieces."""
+    if not pairs:
+        return 0, {}
+    k = min(len(piece) for piece, _ in pairs)
+    found: dict[str, list] = {}
+    for piece, value in pairs:
+        found.setdefault(piece[:k] if head else piece[-k:], []).append((piece, value))
+    return k, {key: tuple(values) for key, values in found.items()}
 
 
 @dataclass(frozen=True)
@@ -279,13 +299,8 @@ class Prefilter:
         words are indexed the same way (one look-up per `k` letters of the text) once there are
         more than a few of them; fewer are looked for directly, which is faster."""
         def index(pieces: frozenset, head: bool) -> tuple[int, dict]:
-            if not pieces:
-                return 0, {}
-            k = min(len(piece) for piece in pieces)
-            found: dict[str, list[str]] = {}
-            for piece in pieces:
-                found.setdefault(piece[:k] if head else piece[-k:], []).append(piece)
-            return k, {key: tuple(values) for key, values in found.items()}
+            k, found = affix_index([(piece, piece) for piece in pieces], head)
+            return k, {key: tuple(piece for piece, _ in pairs) for key, pairs in found.items()}
         inside = index(anchors.inside, True) if len(anchors.inside) > DIRECT_INSIDE_PIECES else (0, tuple(anchors.inside))
         return (anchors.whole, *index(anchors.starts, True), *index(anchors.ends, False), *inside)
 

@@ -9,13 +9,12 @@ exactly what the buffered TinyDB backend shows before and after its flush.
 """
 from __future__ import annotations
 
-import copy
 import json
 import threading
 import time
 from typing import Callable
 
-from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, check_table, merge_pending
+from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, check_table, copy_doc, merge_pending
 
 
 class MemoryStore:
@@ -28,7 +27,7 @@ class MemoryStore:
     def get(self, table: str, key: str) -> Doc | None:
         check_table(table)
         with self._lock:
-            return copy.deepcopy(self._tables.get(table, {}).get(key))
+            return copy_doc(self._tables.get(table, {}).get(key))
 
     def put(self, table: str, key: str, doc: Doc) -> None:
         check_table(table)
@@ -40,12 +39,12 @@ class MemoryStore:
         check_table(table)
         with self._lock:
             docs = self._tables.setdefault(table, {})
-            new = change(copy.deepcopy(docs.get(key)))
+            new = change(copy_doc(docs.get(key)))
             if new is None:
                 docs.pop(key, None)
                 return None
             docs[key] = _json_copy(new)
-            return copy.deepcopy(docs[key])
+            return copy_doc(docs[key])
 
     def insert_if_absent(self, table: str, key: str, doc: Doc) -> bool:
         check_table(table)
@@ -65,7 +64,7 @@ class MemoryStore:
     def find(self, table: str, **equals) -> list[Doc]:
         check_table(table)
         with self._lock:
-            return [copy.deepcopy(doc) for doc in self._tables.get(table, {}).values()
+            return [copy_doc(doc) for doc in self._tables.get(table, {}).values()
                     if all(doc.get(field) == value for field, value in equals.items())]
 
     def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None,

@@ -33,7 +33,6 @@ A bump costs one dict look-up.
 """
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import threading
@@ -45,7 +44,7 @@ from typing import Callable, Iterator
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, StoreError, check_table, copy_fields, merge_pending
+from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, StoreError, check_table, copy_doc, copy_fields, merge_pending
 from .files import CountedEventsLog, ids_by_table, write_atomically
 
 log = logging.getLogger(__name__)
@@ -244,7 +243,7 @@ class TinyDBStore:
 
     @staticmethod
     def _public(raw: dict) -> Doc:
-        doc = copy.deepcopy(dict(raw))
+        doc = copy_doc(dict(raw))
         doc.pop("_key", None)
         return doc
 
@@ -259,7 +258,7 @@ class TinyDBStore:
                 docs.remove(doc_ids=[doc_id])
                 del index[key]
             return
-        stored = {**copy.deepcopy(doc), "_key": key}
+        stored = {**copy_doc(doc), "_key": key}
         if doc_id is None:
             index[key] = docs.insert(stored)
         else:
@@ -293,11 +292,11 @@ class TinyDBStore:
     def update(self, table: str, key: str, change: Change) -> Doc | None:
         with self._lock:
             current = self._read(table, key)  # with its buffered counters, which `new` replaces
-            new = change(copy.deepcopy(current) if current is not None else None)
+            new = change(copy_doc(current) if current is not None else None)
             if new is not None or current is not None:
                 self._write(table, key, new)
             self._pending.pop((table, key), None)
-            return copy.deepcopy(new)
+            return copy_doc(new)
 
     def insert_if_absent(self, table: str, key: str, doc: Doc) -> bool:
         with self._lock:

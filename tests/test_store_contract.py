@@ -99,6 +99,23 @@ def test_documents_given_and_returned_are_never_shared_with_the_store(store):
     assert store.get("t", "k") == {"nested": {"list": [1, {"deep": [2]}]}, "n": 1, "seen": {"by": ["U1"]}}
 
 
+def test_a_counter_change_that_cannot_be_stored_is_refused_at_once_and_counts_nothing(store):
+    with pytest.raises(TypeError):
+        store.accumulate("t", "k", add={"n": "1"}, once="Ev1")
+    with pytest.raises(TypeError):
+        store.accumulate("t", "k", add={"n": 1}, latest={"at": {1, 2}}, once="Ev1")
+    assert store.get("t", "k") is None
+    assert store.accumulate("t", "k", add={"n": 1}, latest={"by": ("U1",)}, once="Ev1")  # the id was not taken
+    store.flush()
+    assert store.get("t", "k") == {"n": 1, "by": ["U1"]}  # as JSON gives it back, on every backend
+
+
+def test_a_document_reads_back_as_json_gives_it(store):
+    store.put("t", "k", {"pair": (1, 2), 3: "x"})
+    assert store.get("t", "k") == {"pair": [1, 2], "3": "x"}
+    assert store.find("t", pair=[1, 2]) == [{"pair": [1, 2], "3": "x"}]
+
+
 def test_insert_if_absent_claims_a_key_once(store):
     assert store.insert_if_absent("claims", "job:2026-W48", {"by": "first"}) is True
     assert store.insert_if_absent("claims", "job:2026-W48", {"by": "second"}) is False

@@ -486,3 +486,30 @@ def test_a_long_mix_of_writes_counters_failures_and_releases_leaves_each_file_as
         assert {k: again.get(name, k) for k in keys} == {k: v for k, v in _on_disk(tmp_path, name).items()} | \
             {k: None for k in keys if k not in _on_disk(tmp_path, name)}
     again.close()
+
+
+def test_a_table_whose_counters_cannot_be_written_holds_up_neither_the_others_nor_its_own_counts(tmp_path):
+    store = TinyDBStore(tmp_path, flush_interval=600)
+    store.put("t", "a", {"n": 1})
+    store.put("t", "b", {"n": "not a number"})  # a counter bump on it cannot be applied
+    store.accumulate("t", "a", add={"n": 1})
+    store.accumulate("t", "b", add={"n": 1})
+    store.accumulate("u", "k", add={"n": 1})
+    with pytest.raises(TypeError):
+        store.flush()
+    assert _on_disk(tmp_path, "u") == {"k": {"n": 1}}  # the other table was written all the same
+    assert _on_disk(tmp_path, "t")["a"] == {"n": 1}
+    store.put("t", "b", {"n": 0})
+    store.flush()
+    # "a" was bumped in memory before "b" failed: that half-change is undone, so it counts once.
+    assert _on_disk(tmp_path, "t") == {"a": {"n": 2}, "b": {"n": 0}} and store.get("t", "a") == {"n": 2}
+    store.close()
+
+
+def test_the_storage_used_by_another_tinydb_user_writes_every_change(tmp_path):
+    from tinydb import TinyDB
+    from bot.store import AtomicJSONStorage
+    db = TinyDB(tmp_path / "plain.json", storage=AtomicJSONStorage)
+    db.table("docs").insert({"a": 1})
+    db.table("docs").update({"a": 2})  # no `changed` call: nothing kept may stand for it
+    assert json.loads((tmp_path / "plain.json").read_text())["docs"]["1"] == {"a": 2}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections import OrderedDict
 from datetime import timedelta
@@ -57,10 +58,21 @@ def merge_pending(doc: Doc | None, pending: tuple[dict, dict] | None) -> Doc | N
     return merged
 
 
-def copy_fields(fields: dict | None) -> dict:
-    """A copy of `latest` fields that is cheap on the hot path: only nested values are deep-copied."""
-    return {name: value if type(value) in _SCALARS else copy_doc(value)
-            for name, value in (fields or {}).items()}
+def json_copy(doc: Doc) -> Doc:
+    """A deep copy that is also what a JSON file gives back (tuples become lists, keys strings);
+    TypeError for what JSON cannot hold, before anything is stored."""
+    return json.loads(json.dumps(doc, ensure_ascii=False))
+
+
+def counter_change(add: dict | None, latest: dict | None) -> tuple[dict, dict]:
+    """A buffered counter change, checked and copied when it is made: a number that is not one, or
+    a field JSON cannot hold, raises TypeError for the caller to see, instead of failing every
+    later flush. Cheap on the hot path: scalar fields are taken as they are."""
+    for name, amount in (add or {}).items():
+        if type(amount) not in (int, float):
+            raise TypeError(f"counter {name!r} must be added a number, not {amount!r}")
+    return dict(add or {}), {name: value if type(value) in _SCALARS else json_copy(value)
+                             for name, value in (latest or {}).items()}
 
 
 class CountedIds:

@@ -9,12 +9,11 @@ exactly what the buffered TinyDB backend shows before and after its flush.
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
 from typing import Callable
 
-from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, check_table, copy_doc, merge_pending
+from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, check_table, copy_doc, counter_change, json_copy, merge_pending
 
 
 class MemoryStore:
@@ -31,7 +30,7 @@ class MemoryStore:
 
     def put(self, table: str, key: str, doc: Doc) -> None:
         check_table(table)
-        stored = _json_copy(doc)
+        stored = json_copy(doc)
         with self._lock:
             self._tables.setdefault(table, {})[key] = stored
 
@@ -43,12 +42,12 @@ class MemoryStore:
             if new is None:
                 docs.pop(key, None)
                 return None
-            docs[key] = _json_copy(new)
+            docs[key] = json_copy(new)
             return copy_doc(docs[key])
 
     def insert_if_absent(self, table: str, key: str, doc: Doc) -> bool:
         check_table(table)
-        stored = _json_copy(doc)
+        stored = json_copy(doc)
         with self._lock:
             docs = self._tables.setdefault(table, {})
             if key in docs:
@@ -71,10 +70,11 @@ class MemoryStore:
                    *, once: str | None = None) -> bool:
         check_table(table)
         with self._lock:
+            change = counter_change(add, latest)  # before the id is taken: a refused bump counts nothing
             if once is not None and not self._counted.add(once, self._now()):
                 return False
             docs = self._tables.setdefault(table, {})
-            docs[key] = merge_pending(docs.get(key), (add or {}, latest or {}))  # copies `latest`
+            docs[key] = merge_pending(docs.get(key), change)
             return True
 
     def flush(self) -> None:
@@ -84,7 +84,3 @@ class MemoryStore:
     def close(self) -> None:
         self.flush()
 
-
-def _json_copy(doc: Doc) -> Doc:
-    """A deep copy that is also what a JSON file would give back after a restart."""
-    return json.loads(json.dumps(doc, ensure_ascii=False))

@@ -44,7 +44,8 @@ from typing import Callable, Iterator
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from .base import COUNT_ONCE_WINDOW, Change, CountedIds, Doc, StoreError, check_table, copy_doc, copy_fields, merge_pending
+from .base import (COUNT_ONCE_WINDOW, Change, CountedIds, Doc, StoreError, check_table, copy_doc, counter_change, json_copy,
+                   merge_pending)
 from .files import CountedEventsLog, ids_by_table, write_atomically
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ class AtomicJSONStorage(Storage):
     Every write rewrites the whole file, but only the documents changed since the last write are
     encoded again: the JSON of the others is kept from then (`_encoded`). Encoding a 120 kB table
     took 0.7 ms of the GIL per write, the most of what a reply under a question cost to apply.
-    Whoever changes a document says so first (`changed`); `TinyDBStore` is the only writer.
+    Whoever changes a document says so first (`changed`): `TinyDBStore` does, and turns this on
+    (`tracks_changes`); for any other TinyDB user the storage encodes every document each time.
     """
 
     def __init__(self, path: str | Path):
@@ -73,6 +75,7 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
         self._encoded: dict[str, str] = {}  # doc id -> its JSON as last written (the "docs" table)
         self._changed: set[str] = set()  # doc ids to encode again at the next write
+        self.tracks_changes = False  # True: every change is announced by `changed`, kept JSON may be used
         if self.path.exists():
             self._data = self._load()
 
@@ -108,12 +111,16 @@ class AtomicJSONStorage(Storage):
         try:
             encoded = self._write_file(data)
         except BaseException:
-            # Documents may have been changed in place by TinyDB: re-read the file next time.
-            self._data = self._load() if self.path.exists() else None
-            self._encoded, self._changed = {}, set()
+            self.reload()
             raise
         self._data = data
         self._encoded, self._changed = encoded, set()
+
+    def reload(self) -> None:
+        """Memory as the file holds it: after a failed write, or a change that failed half-way (TinyDB
+        changes documents in place before it writes)."""
+        self._data = self._load() if self.path.exists() else None
+        self._encoded, self._changed = {}, set()
 
     def _write_file(self, data: dict) -> dict[str, str]:
         """Write `data`; the JSON of each of its documents."""
@@ -122,7 +129,7 @@ class AtomicJSONStorage(Storage):
         for name, table in data.items():
             if name == DOCS:
                 for doc_id, doc in table.items():
-                    known = None if doc_id in self._changed else self._encoded.get(doc_id)
+                    known = self._encoded.get(doc_id) if self.tracks_changes and doc_id not in self._changed else None
                     encoded[doc_id] = known if known is not None else _json(doc)
                 body = "{" + ",".join(f"{_json(doc_id)}:{text}" for doc_id, text in encoded.items()) + "}"
             else:
@@ -211,6 +218,7 @@ class TinyDBStore:
         if opened is None:
             check_table(table)
             db = TinyDB(self.data_dir / f"{table}.json", storage=AtomicJSONStorage)
+            db.storage.tracks_changes = True  # `_write` and `_apply_counters` announce every change
             index = {doc["_key"]: doc.doc_id for doc in db.table("docs").all()}
             marks = db.table(FLUSHED).all()
             if marks:
@@ -258,7 +266,7 @@ class TinyDBStore:
                 docs.remove(doc_ids=[doc_id])
                 del index[key]
             return
-        stored = {**copy_doc(doc), "_key": key}
+        stored = {**json_copy(doc), "_key": key}  # as the file will give it back; non-JSON refused here
         if doc_id is None:
             index[key] = docs.insert(stored)
         else:
@@ -338,15 +346,16 @@ class TinyDBStore:
     def accumulate(self, table: str, key: str, add: dict[str, float] | None = None, latest: dict | None = None,
                    *, once: str | None = None) -> bool:
         check_table(table)  # now, not in the flusher thread where nobody would see it
+        add, latest = counter_change(add, latest)  # likewise
         with self._lock:
             if once is not None:
                 if not self._counted.add(once, self._now()):
                     return False
                 self._unpersisted.setdefault(table, []).append(once)
             additions, latest_fields = self._pending.setdefault((table, key), ({}, {}))
-            for name, amount in (add or {}).items():
+            for name, amount in add.items():
                 additions[name] = additions.get(name, 0) + amount
-            latest_fields.update(copy_fields(latest))
+            latest_fields.update(latest)
             return True
 
     def flush(self) -> None:
@@ -360,16 +369,18 @@ class TinyDBStore:
             # A table with logged ids is written even with no counter left (an `update` wrote them):
             # its flush number is what says those ids' counters are on disk.
             tables = list(by_table) + [table for table in logged if table not in by_table]
-            for done, table in enumerate(tables):
+            failed: BaseException | None = None
+            for table in tables:
                 try:
                     self._apply_counters(table, dict(by_table.get(table, [])), self._flush_number if table in logged else None)
-                except BaseException:
-                    for unwritten in tables[done:]:  # this table and the ones after it: next flush
-                        for key, change in by_table.get(unwritten, []):
-                            self._pending[(unwritten, key)] = change
-                        if unwritten in logged:  # logged again with the flush that writes them
-                            self._unpersisted[unwritten] = logged[unwritten] + self._unpersisted.get(unwritten, [])
-                    raise
+                except BaseException as error:  # this table's counters wait for the next flush; the others go on
+                    for key, change in by_table.get(table, []):
+                        self._pending[(table, key)] = change
+                    if table in logged:  # logged again with the flush that writes them
+                        self._unpersisted[table] = logged[table] + self._unpersisted.get(table, [])
+                    failed = failed or error
+            if failed is not None:
+                raise failed
 
     def _persist_counted_ids(self) -> dict[str, list[str]]:
         """Append the ids bumped since the last flush under a new flush number; them, by table."""
@@ -416,7 +427,8 @@ class TinyDBStore:
                     marks.truncate()
                     marks.insert({"n": flush_number})
         except BaseException:
-            # The storage went back to the file: so must the index (the new doc ids are not in it).
+            # Back to the file (a document may be bumped in memory already), and so the index.
+            db.storage.reload()
             index.clear()
             index.update({doc["_key"]: doc.doc_id for doc in docs.all()})
             raise

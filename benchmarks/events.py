@@ -1163,9 +1163,9 @@ def print_report(result: dict) -> None:
                   f"{_ms(b['ack_ms']['p99'])} {_ms(b['ack_ms']['max'])} {b['applied_done_s']:>7.2f}s "
                   f"{b['applied_per_s']:>7.1f} {b['backlog_max']:>7} {_ms(c['ack_ms']['p50'])} {_ms(c['ack_ms']['p99'])} "
                   f" {_ms(c['reply_ms']['p99'])} {b['errors']:>4}")
-        print(f"  (ack: from the moment the request left; applied: from the first send until every acked event")
-        print(f"   was applied, confirmed by backlog() == 0 and waiting_on_disk == 0; cmd: ack of the commands,")
-        print(f"   from their scheduled time; reply: until their answer reached response_url)")
+        print("  (ack: from the moment the request left; applied: from the first send until every acked event")
+        print("   was applied, confirmed by backlog() == 0 and waiting_on_disk == 0; cmd: ack of the commands,")
+        print("   from their scheduled time; reply: until their answer reached response_url)")
         r = burst["ratios"]
         print(f"  real/bare: ack p50 x{r['ack_p50']}, ack p99 x{r['ack_p99']}, acked/s x{r['acked_per_s']}, "
               f"command ack p99 x{r['command_ack_p99']}; real applied {real['applied_after_last_ack_s']} s after its last ack")

@@ -3,7 +3,6 @@ import threading
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.settings import Settings
 from bot.store import COUNT_ONCE_WINDOW, MemoryStore, TinyDBStore, open_store
 

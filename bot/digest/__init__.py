@@ -26,7 +26,6 @@ or are active in it (post, reply, react: `ActivityService.last_active`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
@@ -34,11 +33,11 @@ from ..activity import MEMBERS, ActivityService, activity_table, member_key
 from ..clock import Clock, parse_iso, utc_iso
 from ..groups import Group, GroupService
 from ..i18n import t, tp
-from ..messages import Actions, Button, ChannelRef, Code, Link, Mention, Message, Text, join, people, text
+from ..messages import Actions, Button, ChannelRef, Code, Link, Mention, Message, Text, join, people
 from ..ports import Directory, Messenger, PlatformError, Post
 from ..questions import QuestionService, humanize_age
 from ..recognition import RecognitionService
-from ..report.metrics import MetricsService, change_text, duration_text  # noqa: F401 (duration_text: the digest's too)
+from ..report.metrics import MetricsService, Numbers, change_text, duration_text  # noqa: F401 (duration_text: the digest's too)
 from ..store import Store
 from ..worktime import local_date, zone
 
@@ -95,23 +94,10 @@ def week_bounds(week: str, tz: str) -> tuple[datetime, datetime]:
 
 
 # --- the week in numbers -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class WeekNumbers:
-    """The numbers of one group and week; see `DigestService.numbers` for what each one counts."""
-    members: int
-    joins: int
-    leaves: int
-    active: int
-    asked: int
-    answered: int
-    median_answer_seconds: float | None
-    still_open: int
-
-
-NUMBER_LINES = (  # (field, catalogue line), in the order shown
+NUMBER_LINES = (  # (field of `Numbers`, catalogue line), in the order shown
     ("members", "digest.numbers.members"), ("joins", "digest.numbers.joins"), ("leaves", "digest.numbers.leaves"),
     ("active", "digest.numbers.active"), ("asked", "digest.numbers.asked"), ("answered", "digest.numbers.answered"),
-    ("median_answer_seconds", "digest.numbers.median"), ("still_open", "digest.numbers.still_open"),
+    ("median_answer_seconds", "digest.numbers.median"), ("unanswered", "digest.numbers.still_open"),
 )
 
 
@@ -266,13 +252,12 @@ class DigestService:
         return max(moments, default=None)
 
     # --- the numbers ------------------------------------------------------------------------
-    def numbers(self, group: Group, week: str) -> WeekNumbers:
+    def numbers(self, group: Group, week: str) -> Numbers:
         """The week in numbers (`bot.report.metrics` says what each one counts, measured at the end
         of the week). `week` is an ISO week in the group's time zone: Monday 00:00 to the next
         Monday 00:00 local time."""
         monday = week_monday(week)
-        n = self.metrics.numbers(group, monday, monday + timedelta(days=7))
-        return WeekNumbers(n.members, n.joins, n.leaves, n.active, n.asked, n.answered, n.median_answer_seconds, n.unanswered)
+        return self.metrics.numbers(group, monday, monday + timedelta(days=7))
 
     def _observed(self, group: Group, week: str) -> bool:
         """Whether the group existed at some point of `week` (a week before it is not compared)."""

@@ -89,8 +89,12 @@ def build_slack_app(settings: Settings, core: Core, inbox: Inbox, client: WebCli
 
 def register_listeners(app, core: Core, inbox: Inbox) -> None:
     """Every listener: the event types the inbox journals, then each duty's interactive ones."""
-    def interactive(listener, needs_group: bool = True) -> dict:
-        return {"ack": _ack_now, "lazy": [_on_interactive_lane(core, listener, needs_group)]}
+    def interactive(listener, needs_group: bool = True, check=None) -> dict:
+        """Bolt's ack and lazy listeners for `listener`; a form's `check` runs before the ack."""
+        lazy = [_on_interactive_lane(core, listener, needs_group)]
+        if check is None:
+            return {"ack": _ack_now, "lazy": lazy}
+        return {"ack": _checked_ack(_on_interactive_lane(core, check, needs_group)), "lazy": lazy}
 
     for event_type in subscribed_types():
         app.event(event_type)(journal_into(inbox))
@@ -137,6 +141,16 @@ def journal_into(inbox: Inbox):
 
 def _ack_now(ack) -> None:
     ack()
+
+
+def _checked_ack(check):
+    """A submitted form's ack: `check` (core-bound, run inline) acks itself, with the form's errors
+    beside its fields or empty (the form closes)."""
+    def ack_form(ack, body, context, respond, client):
+        check(body, context, respond, client)
+        if ack.response is None:  # the check failed unexpectedly (logged): close the form rather than hang it
+            ack()
+    return ack_form
 
 
 def _on_interactive_lane(core: Core, listener, needs_group: bool):

@@ -154,10 +154,4 @@ def register(app, interactive) -> None:
     for action_id in RSVP_ACTIONS:
         app.action(action_id)(**interactive(answer))
     app.action(EDIT)(**interactive(edit))
-    check = interactive(check_event_form, needs_group=False)["lazy"][0]  # the core-bound wrapper, run inline
-
-    def ack_event_form(ack, body, context, respond, client):
-        check(body, context, respond, client)
-        if ack.response is None:  # the check failed unexpectedly (logged): close the form rather than hang it
-            ack()
-    app.view(FORM)(ack=ack_event_form, lazy=interactive(save_event_form, needs_group=False)["lazy"])
+    app.view(FORM)(**interactive(save_event_form, needs_group=False, check=check_event_form))

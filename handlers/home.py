@@ -166,10 +166,4 @@ def register(app, interactive) -> None:
     app.action(re.compile(rf"^{HOME_ACTION}(:\d+)?$"))(**interactive(home_action, needs_group=False))
     app.action(SETTINGS)(**interactive(open_settings, needs_group=False))
     app.action(UNANSWERED)(**interactive(open_unanswered, needs_group=False))
-    check = interactive(check_settings_form, needs_group=False)["lazy"][0]  # the core-bound wrapper, run inline
-
-    def ack_settings_form(ack, body, context, respond, client):
-        check(body, context, respond, client)
-        if ack.response is None:  # the check failed unexpectedly (logged): close the form rather than hang it
-            ack()
-    app.view(SETTINGS_FORM)(ack=ack_settings_form, lazy=interactive(save_settings_form, needs_group=False)["lazy"])
+    app.view(SETTINGS_FORM)(**interactive(save_settings_form, needs_group=False, check=check_settings_form))

@@ -24,14 +24,13 @@ import random
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from dashboard import NOW, TEAM, Directory, Messenger, seed, user_id  # noqa: E402  (the shared store)
+from dashboard import NOW, TEAM, Directory, Messenger, ms, seed, timed, user_id  # noqa: E402  (the shared store)
 
 from bot.activity import ActivityService  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
@@ -67,19 +66,6 @@ def build(store, clock) -> HomeService:
     for name in ("join_requests", "flags", "stale_content"):
         home.add_count(name, lambda group: 0)
     return home
-
-
-def timed(work, runs: int) -> tuple[object, list[float]]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return result, times
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
 
 
 def main() -> int:

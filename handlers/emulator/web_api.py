@@ -772,6 +772,8 @@ class SlackEmulator:
         ("D...") always exist for the bot, and other ids are let through as
         before (the tests name conversations freely).
         """
+        if not channel_id:
+            return "channel_not_found"  # as Slack answers a missing or empty channel
         if not channel_id.startswith(("C", "G")) or channel_id in self._group_dms:
             return None
         channel = self._channels.get(channel_id)
@@ -1258,7 +1260,7 @@ class SlackEmulator:
         channel, ts = args.get("channel") or "", args.get("timestamp") or ""
         if not ts:
             return _error("no_item_specified")
-        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        problem = self._conversation_error(channel)
         if problem:
             return _error(problem)
         if self._messages.get(channel, ts) is None:
@@ -1276,7 +1278,7 @@ class SlackEmulator:
         channel, ts = args.get("channel") or "", args.get("timestamp") or ""
         if not ts:
             return _error("no_item_specified")
-        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        problem = self._conversation_error(channel)
         if problem:
             return _error(problem)
         try:
@@ -1288,7 +1290,7 @@ class SlackEmulator:
 
     def _content_pins_list(self, args: Args) -> Dict[str, Any]:
         channel = args.get("channel") or ""
-        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        problem = self._conversation_error(channel)
         if problem:
             return _error(problem)
         items = []
@@ -1303,7 +1305,7 @@ class SlackEmulator:
     def _bookmarks_add(self, args: Args) -> Dict[str, Any]:
         from .content import ContentError
         channel = args.get("channel_id") or ""
-        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        problem = self._conversation_error(channel)
         if problem:
             return _error(problem)
         if args.get("type") != "link":
@@ -1318,7 +1320,7 @@ class SlackEmulator:
     def _bookmarks_remove(self, args: Args) -> Dict[str, Any]:
         from .content import ContentError
         channel = args.get("channel_id") or ""
-        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        problem = self._conversation_error(channel)
         if problem:
             return _error(problem)
         try:
@@ -1329,7 +1331,7 @@ class SlackEmulator:
 
     def _content_bookmarks_list(self, args: Args) -> Dict[str, Any]:
         channel = args.get("channel_id") or ""
-        problem = self._conversation_error(channel) if channel else "channel_not_found"
+        problem = self._conversation_error(channel)
         if problem:
             return _error(problem)
         return {"ok": True, "bookmarks": self._content_state().bookmarks(channel)}

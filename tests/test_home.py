@@ -202,15 +202,7 @@ def test_learned_expertise_is_shown_and_its_button_forgets_it(home):
 
 
 def test_upcoming_events_show_in_the_members_time_zone_with_their_answer(home):
-    @dataclass
-    class Upcoming:
-        channel_id: str
-        title: str
-        start: datetime
-        place: str
-        going: int
-        maybe: int
-        mine: str | None
+    from bot.events import Upcoming  # what the events duty hands the Home
 
     class Directory:
         def person(self, team_id, user_id):
@@ -220,7 +212,7 @@ def test_upcoming_events_show_in_the_members_time_zone_with_their_answer(home):
 
     def upcoming(team_id, user_id=None, group=None):
         asked.append((team_id, user_id))
-        return [Upcoming("C1", "Meetup", NOW + timedelta(days=2), "Room 4", 12, 3, "going")]
+        return [Upcoming("T1:C1:ev1", "T1", "C1", "Meetup", NOW + timedelta(days=2), "Room 4", 12, 3, "going")]
     home.add_upcoming(upcoming, Directory())
     shown = [plain(p.text) for p in home.view_for("T1", "UALICE").pieces if isinstance(p, Paragraph)]
     assert "• Meetup, 2026-11-25 11:00 (Europe/Paris), Room 4, in #C1: 12 going, 3 maybe; you are going" in shown
